@@ -1,0 +1,94 @@
+using EcoSpatial.SpatialCore.Errors;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Utilities;
+using NetTopologySuite.Operation.Valid;
+
+namespace EcoSpatial.SpatialCore.Import;
+
+/// <summary>The outcome of preparing one source geometry for storage.</summary>
+/// <param name="Geometry">The geometry to store (2D MultiPolygon, SRID 4490), or null when rejected.</param>
+/// <param name="Repair">The defect that was repaired, or null when the source geometry was valid.</param>
+/// <param name="Rejection">Why the feature cannot be stored, or null when it can.</param>
+public sealed record PreparedGeometry(MultiPolygon? Geometry, string? Repair, string? Rejection);
+
+/// <summary>
+/// Turns a source geometry in lon/lat degrees into what a layer stores: a valid 2D MultiPolygon with SRID 4490.
+/// </summary>
+/// <remarks>
+/// Rejected: no geometry, an empty or non-polygonal geometry, NaN or infinite coordinates, and coordinates outside
+/// lon ∈ [−180, 180], lat ∈ [−90, 90] (the usual sign of a projected file read as lon/lat).
+/// Repaired: an invalid polygon (self-intersection, wrong nesting, …) is fixed with NetTopologySuite's
+/// <see cref="GeometryFixer"/>, which keeps all of its area; the defect found by <see cref="IsValidOp"/> is reported.
+/// Z and M values are dropped.
+/// </remarks>
+public static class FeatureGeometry
+{
+    /// <summary>Prepares <paramref name="source"/> (lon/lat degrees, any SRID) for storage.</summary>
+    public static PreparedGeometry Prepare(Geometry? source)
+    {
+        if (source is null)
+        {
+            return Reject("the feature has no geometry");
+        }
+
+        if (source is not (Polygon or MultiPolygon))
+        {
+            return Reject($"the geometry is a {source.GeometryType}, not a Polygon or MultiPolygon");
+        }
+
+        if (source.IsEmpty)
+        {
+            return Reject("the geometry is empty");
+        }
+
+        foreach (var c in source.Coordinates)
+        {
+            if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))
+            {
+                return Reject("a coordinate is NaN or infinite");
+            }
+
+            if (Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90)
+            {
+                return Reject($"the coordinate ({c.X}, {c.Y}) is outside the lon/lat range; is the file in a projected CRS?");
+            }
+        }
+
+        var flat = Force2D(source);
+        var validity = new IsValidOp(flat);
+        if (validity.IsValid)
+        {
+            return new PreparedGeometry(ToMulti(flat), null, null);
+        }
+
+        var defect = validity.ValidationError.ToString();
+        var fixedGeometry = GeometryFixer.Fix(flat);
+        var polygons = PolygonExtracter.GetPolygons(fixedGeometry).Cast<Polygon>().Where(p => !p.IsEmpty).ToArray();
+        if (polygons.Length == 0)
+        {
+            return Reject($"invalid geometry ({defect}) with no area left after repair");
+        }
+
+        var repaired = Srid.Cgcs2000Factory.CreateMultiPolygon(polygons);
+        return new PreparedGeometry(repaired, defect, null);
+    }
+
+    private static PreparedGeometry Reject(string reason) => new(null, null, reason);
+
+    private static MultiPolygon ToMulti(Geometry geometry) => geometry switch
+    {
+        MultiPolygon multi => multi,
+        Polygon polygon => Srid.Cgcs2000Factory.CreateMultiPolygon([polygon]),
+        _ => throw new SpatialInputException(SpatialError.NotPolygonal, $"Expected a polygon, got {geometry.GeometryType}."),
+    };
+
+    /// <summary>A copy with only X and Y, built by the SRID-4490 factory.</summary>
+    private static Geometry Force2D(Geometry geometry) =>
+        new GeometryEditor(Srid.Cgcs2000Factory).Edit(geometry, new DropZ());
+
+    private sealed class DropZ : GeometryEditor.CoordinateOperation
+    {
+        public override Coordinate[] Edit(Coordinate[] coordinates, Geometry geometry) =>
+            coordinates.Select(c => new Coordinate(c.X, c.Y)).ToArray();
+    }
+}
