@@ -1,16 +1,48 @@
+using Carter;
 using EcoSpatial.SpatialApi.Persistence;
+using EcoSpatial.SpatialApi.Problems;
+using EcoSpatial.SpatialApi.Startup;
+using Microsoft.AspNetCore.Http.Features;
+using NetTopologySuite.IO.Converters;
 
 namespace EcoSpatial.SpatialApi;
 
-/// <summary>Composition of the web service.</summary>
+/// <summary>Composition of the web service; reads as its table of contents.</summary>
 public static class EcoApp
 {
+    /// <summary>Largest accepted upload (a zipped county land-use survey is a few hundred MB).</summary>
+    private const long MaxUploadBytes = 2L * 1024 * 1024 * 1024;
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         var dataSource = EcoDatabase.CreateDataSource(EcoDatabase.ConnectionString(builder.Configuration));
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContext<EcoDbContext>(o => EcoDatabase.Configure(o, dataSource));
-        return builder.Build();
+        builder.Services.AddHostedService<DatabaseStartup>();
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory()));
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        builder.Services.AddExceptionHandler<ProblemHandler>();
+        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxUploadBytes);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxUploadBytes);
+        builder.Services.AddOpenApi();
+        builder.Services.AddCarter();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "EcoSpatial API");
+            o.DocumentTitle = "EcoSpatial API";
+        });
+        app.MapCarter();
+        return app;
     }
 }

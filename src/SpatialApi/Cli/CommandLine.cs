@@ -1,7 +1,122 @@
+using System.Globalization;
+using EcoSpatial.SpatialApi.Import;
+using EcoSpatial.SpatialApi.Persistence;
+using EcoSpatial.SpatialCore.Errors;
+using EcoSpatial.SpatialCore.Import;
+using Npgsql;
+
 namespace EcoSpatial.SpatialApi.Cli;
 
-/// <summary>The command-line verbs of the service binary (called by <c>./eco</c>).</summary>
+/// <summary>
+/// The command-line verbs of the service binary, called by <c>./eco</c>. Exit codes: 0 done, 1 the input was
+/// refused (nothing stored), 2 the command could not run (usage, configuration, database).
+/// </summary>
 public static class CommandLine
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(2);
+    private const string ImportUsage =
+        "usage: eco import LAYER FILE --as-of YYYY-MM-DD [--label TEXT] [--approval REF]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return args[0] switch
+            {
+                "import" => await ImportAsync(args[1..]),
+                _ => Fail(2, $"unknown command '{args[0]}'; the service binary knows: serve, import"),
+            };
+        }
+        catch (SpatialInputException e)
+        {
+            return Fail(e.Error is SpatialError.InvalidArgument or SpatialError.NotFound ? 2 : 1, e.Message);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(2, e.Message);
+        }
+    }
+
+    private static async Task<int> ImportAsync(string[] args)
+    {
+        var positional = new List<string>();
+        var options = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Length)
+                {
+                    return Fail(2, $"{args[i]} needs a value; {ImportUsage}");
+                }
+
+                options[args[i][2..]] = args[++i];
+            }
+            else
+            {
+                positional.Add(args[i]);
+            }
+        }
+
+        var unknown = options.Keys.Except(["as-of", "label", "approval"]).ToList();
+        if (positional.Count != 2 || unknown.Count > 0)
+        {
+            return Fail(2, unknown.Count > 0 ? $"unknown option --{unknown[0]}; {ImportUsage}" : ImportUsage);
+        }
+
+        var (layer, file) = (positional[0], positional[1]);
+        var request = VersionRequest.Parse(layer, options.GetValueOrDefault("as-of"), options.GetValueOrDefault("label"),
+            options.GetValueOrDefault("approval"), file);
+        if (!File.Exists(file))
+        {
+            return Fail(2, $"no such file: {file}");
+        }
+
+        var connection = Environment.GetEnvironmentVariable(EcoDatabase.ConnectionKey);
+        if (string.IsNullOrEmpty(connection))
+        {
+            return Fail(2, $"{EcoDatabase.ConnectionKey} is not set (./eco import sets it for the local database)");
+        }
+
+        await using var dataSource = EcoDatabase.CreateDataSource(connection);
+        await EcoDatabase.MigrateAsync(dataSource, CancellationToken.None);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var version = await VersionImporter.ImportAsync(dataSource, request, file, "cli", CancellationToken.None);
+        PrintReport(version, started.Elapsed);
+        return 0;
+    }
+
+    private static void PrintReport(LayerVersionRow version, TimeSpan elapsed)
+    {
+        var report = System.Text.Json.JsonSerializer.Deserialize<ImportReport>(version.Report, System.Text.Json.JsonSerializerOptions.Web)!;
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c,
+            $"Imported {version.Layer} version {version.Id} \"{version.Label}\" as of {version.AsOf:yyyy-MM-dd} in {elapsed.TotalSeconds:F1} s"));
+        Console.WriteLine(string.Create(c, $"  source      {version.SourceFileName} (sha256 {version.SourceSha256[..12]}…, {report.SourceCrs})"));
+        Console.WriteLine(string.Create(c, $"  features    {report.FeaturesRead} read, {report.FeaturesImported} stored, {report.Repaired.Count} repaired, {report.Rejected.Count} rejected"));
+        Console.WriteLine(string.Create(c, $"  area        {version.AreaM2:F2} m² ({version.AreaM2 / 1e6:F4} km²), ellipsoidal on CGCS2000"));
+        Console.WriteLine($"  approval    {version.ApprovalRef ?? "(none)"}");
+        foreach (var (kind, issues) in new[] { ("repaired", report.Repaired), ("rejected", report.Rejected) })
+        {
+            foreach (var issue in issues.Take(20))
+            {
+                Console.WriteLine(string.Create(c, $"  {kind,-11} feature {issue.Index}{(issue.SourceId is null ? "" : $" (id {issue.SourceId})")}: {issue.Reason}"));
+            }
+
+            if (issues.Count > 20)
+            {
+                Console.WriteLine(string.Create(c, $"  {kind,-11} … and {issues.Count - 20} more (see the version's report)"));
+            }
+        }
+
+        foreach (var note in report.Notes)
+        {
+            Console.WriteLine($"  note        {note}");
+        }
+    }
+
+    private static int Fail(int code, string message)
+    {
+        Console.Error.WriteLine($"eco: {message}");
+        return code;
+    }
 }

@@ -18,8 +18,11 @@ public enum SpatialError
     /// <summary>An import left no valid feature to store.</summary>
     NothingToImport,
 
-    /// <summary>An argument (layer name, date, option) is not one the operation accepts.</summary>
+    /// <summary>An argument (date, option) is not one the operation accepts.</summary>
     InvalidArgument,
+
+    /// <summary>The named thing (layer, version) does not exist.</summary>
+    NotFound,
 }
 
 /// <summary>A precondition on spatial input failed; <see cref="Error"/> says which kind.</summary>
