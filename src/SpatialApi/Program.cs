@@ -1,7 +1,9 @@
 using EcoSpatial.SpatialApi;
 using EcoSpatial.SpatialApi.Cli;
 
-if (args is [var verb, ..] && verb != "serve")
+// `serve` (or no verb, or only --options as WebApplicationFactory passes) runs the web service;
+// any other verb is a command-line command.
+if (args is [var verb, ..] && verb != "serve" && !verb.StartsWith("--", StringComparison.Ordinal))
 {
     return await CommandLine.RunAsync(args);
 }
