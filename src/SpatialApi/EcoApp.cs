@@ -2,6 +2,7 @@ using Carter;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialApi.Problems;
 using EcoSpatial.SpatialApi.Startup;
+using EcoSpatial.SpatialApi.Tiles;
 using Microsoft.AspNetCore.Http.Features;
 using NetTopologySuite.IO.Converters;
 
@@ -27,8 +28,10 @@ public static class EcoApp
         builder.Services.AddExceptionHandler<ProblemHandler>();
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxUploadBytes);
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxUploadBytes);
-        builder.Services.AddOpenApi();
+        // OpenAPI 3.0: what OGC API Features' oas30 conformance class declares and GDAL's OAPIF driver reads.
+        builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
         builder.Services.AddCarter();
+        builder.Services.AddMapServing();
 
         var app = builder.Build();
         app.UseExceptionHandler();
