@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Carter;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialApi.Problems;
@@ -21,8 +23,13 @@ public static class EcoApp
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContext<EcoDbContext>(o => EcoDatabase.Configure(o, dataSource));
         builder.Services.AddHostedService<DatabaseStartup>();
+        builder.Services.AddSingleton<Indicators.IndicatorService>();
 
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory()));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory());
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<ProblemHandler>();

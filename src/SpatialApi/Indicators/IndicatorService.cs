@@ -1,0 +1,360 @@
+using System.Collections.Concurrent;
+using EcoSpatial.SpatialApi.Contracts;
+using EcoSpatial.SpatialApi.Persistence;
+using EcoSpatial.SpatialCore.Errors;
+using EcoSpatial.SpatialCore.Indicators;
+using EcoSpatial.SpatialCore.Landuse;
+using EcoSpatial.SpatialCore.Overlay;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace EcoSpatial.SpatialApi.Indicators;
+
+/// <summary>What the user asked: region (admin code prefix), a date, and the two ends of a change.</summary>
+public sealed record IndicatorQuery(string? Region, string? AsOf, string? From, string? To, string? Since);
+
+/// <summary>
+/// Computes indicators from stored versions: resolves the versions in force, loads their features once, overlays
+/// land use with zones once per version pair (in process, <see cref="ZoneOverlay"/>), and hands the figures to the
+/// SpatialCore indicator units. Versions are immutable, so everything loaded or computed is cached for good.
+/// </summary>
+public sealed class IndicatorService(NpgsqlDataSource db)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> cache = new();
+
+    /// <summary>Method text every response carries.</summary>
+    private const string AreaMethod =
+        "Overlay in lon/lat (NetTopologySuite OverlayNG, as PostGIS geometry); areas ellipsoidal on CGCS2000 with geodesic edges (as PostGIS ST_Area(geography)).";
+
+    public Task<IndicatorResponse> ComputeAsync(string id, IndicatorQuery query, CancellationToken ct) => id switch
+    {
+        "redline-area-change" => RedlineAreaChangeAsync(query, ct),
+        "reserve-integrity" => ReserveIntegrityAsync(query, ct),
+        "forest-grass-coverage" => CoverageAsync(query, ct),
+        "natural-land-share" => NaturalLandShareAsync(query, ct),
+        "encroachment" => EncroachmentAsync(query, ct),
+        _ => throw new SpatialInputException(SpatialError.NotFound,
+            $"Unknown indicator '{id}'; the indicators are {string.Join(", ", IndicatorCatalog.All.Select(i => i.Id))}."),
+    };
+
+    // ---- indicators ------------------------------------------------------------------------------------
+
+    private async Task<IndicatorResponse> RedlineAreaChangeAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var info = RedlineAreaChange.Info;
+        var (from, to) = await ChangeEndsAsync("redlines", q, ct);
+        if (from is null || to is null)
+        {
+            return NoData(info, q, "redlines");
+        }
+
+        var (admin, units) = await UnitsAsync(q.Region, to.AsOf, ct);
+        var change = await AreaChangeAsync("redlines", from, to, admin, units, r => r.Geom, ct);
+        var result = RedlineAreaChange.Evaluate(Regional(change, q.Region), to.ApprovalRef);
+        var c = result.Change;
+        return Response(info, c.NetM2, result.Status, q, [from, to, .. Inputs(admin)],
+            c.ByUnit.Cast<object>().ToList(),
+            new
+            {
+                areaFromM2 = c.AreaFromM2, areaToM2 = c.AreaToM2, netM2 = c.NetM2, lostM2 = c.LostM2, gainedM2 = c.GainedM2,
+                unapprovedLossM2 = result.UnapprovedLossM2, unapprovedLoss = result.UnapprovedLoss, toApprovalRef = to.ApprovalRef,
+                lostFeatures = $"/api/changes/redlines?from={from.Id}&to={to.Id}",
+            });
+    }
+
+    private async Task<IndicatorResponse> ReserveIntegrityAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var info = ReserveIntegrity.Info;
+        var (from, to) = await ChangeEndsAsync("reserves", q, ct);
+        if (from is null || to is null)
+        {
+            return NoData(info, q, "reserves");
+        }
+
+        var (admin, units) = await UnitsAsync(q.Region, to.AsOf, ct);
+        var result = await CachedAsync($"reserve-integrity:{from.Id}:{to.Id}:{admin?.Id}:{q.Region}", async () =>
+        {
+            var before = (await ZonesAsync("reserves", from.Id, ct)).Select(ReserveZoneOf).ToList();
+            var after = (await ZonesAsync("reserves", to.Id, ct)).Select(ReserveZoneOf).ToList();
+            return ReserveIntegrity.Compute(before, after, units);
+        });
+        var (all, core) = (Regional(result.All, q.Region), Regional(result.Core, q.Region));
+        var status = all.NetM2 >= 0 && core.NetM2 >= 0 && result.AttributeChanges.Count == 0 ? IndicatorStatus.Pass : IndicatorStatus.Fail;
+        return Response(info, all.NetM2, status, q, [from, to, .. Inputs(admin)], all.ByUnit.Cast<object>().ToList(),
+            new
+            {
+                areaFromM2 = all.AreaFromM2, areaToM2 = all.AreaToM2, netM2 = all.NetM2, lostM2 = all.LostM2, gainedM2 = all.GainedM2,
+                coreAreaFromM2 = core.AreaFromM2, coreAreaToM2 = core.AreaToM2, coreNetM2 = core.NetM2, coreLostM2 = core.LostM2,
+                attributeChanges = result.AttributeChanges,
+            });
+    }
+
+    private async Task<IndicatorResponse> CoverageAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var info = ForestGrassCoverage.Info;
+        var date = Date(q.AsOf);
+        var landuse = await db.VersionInForceAsync("landuse", date, ct);
+        var (admin, units) = await UnitsAsync(q.Region, date, ct);
+        if (landuse is null || admin is null)
+        {
+            return NoData(info, q, landuse is null ? "landuse" : "admin-units");
+        }
+
+        var parcels = await ParcelsAsync(landuse.Id, ct);
+        var unitRows = await ZonesAsync("admin-units", admin.Id, ct);
+        var pieces = await OverlayAsync(landuse.Id, "admin-units", admin.Id, ct);
+        var covers = units.Select(u =>
+        {
+            var index = unitRows.FindIndex(r => r.Name == u.Code);
+            var inside = pieces.Where(p => p.Zone == index).ToList();
+            return new UnitCover(u.Code, u.Name, u.Terrain, u.AreaM2,
+                inside.Where(p => LandUseCodes.Forest.Contains(parcels[p.Parcel].ClassCode)).Sum(p => p.AreaM2),
+                inside.Where(p => LandUseCodes.Grass.Contains(parcels[p.Parcel].ClassCode)).Sum(p => p.AreaM2));
+        }).ToList();
+        var result = ForestGrassCoverage.Compute(q.Region ?? "all", RegionName(q.Region, units), covers, new CoverageTargets());
+        var r = result.Region;
+        return Response(info, r.Percent, r.Status, q, [landuse, admin], result.Units.Cast<object>().ToList(),
+            new { areaM2 = r.AreaM2, forestM2 = r.ForestM2, grassM2 = r.GrassM2, rate = r.Rate, terrain = r.Terrain, targetPercent = r.TargetPercent },
+            target: r.TargetPercent is { } t ? $"≥ {t} % ({r.Terrain})" : info.TargetRule);
+    }
+
+    private async Task<IndicatorResponse> NaturalLandShareAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var info = NaturalLandShare.Info;
+        var current = await NaturalShareAsync(Date(q.AsOf), ct);
+        if (current is null)
+        {
+            return NoData(info, q, "landuse or redlines");
+        }
+
+        var baseline = q.From is null ? null : await NaturalShareAsync(Date(q.From), ct);
+        var result = NaturalLandShare.Evaluate(current.Value.Share, baseline?.Share);
+        var inputs = current.Value.Inputs.Concat(baseline?.Inputs ?? []).ToList();
+        return Response(info, result.Current.Share * 100, result.Status, q, inputs, [],
+            new
+            {
+                redlineAreaM2 = result.Current.RedlineAreaM2, naturalM2 = result.Current.NaturalM2, rate = result.Current.Share,
+                baselineRate = result.Baseline?.Share, baselineNaturalM2 = result.Baseline?.NaturalM2, changeRate = result.ChangeShare,
+            });
+    }
+
+    private async Task<IndicatorResponse> EncroachmentAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var info = Encroachment.Info;
+        var overlaps = await OverlapsAsync(q, ct);
+        if (overlaps is null)
+        {
+            return NoData(info, q, "landuse");
+        }
+
+        var (inputs, list) = overlaps.Value;
+        var result = Encroachment.Evaluate(list.Select(o => o.Overlap));
+        return Response(info, result.AreaM2, result.Status, q, inputs, result.ByAdminUnit.Cast<object>().ToList(),
+            new
+            {
+                areaM2 = result.AreaM2,
+                newAreaM2 = result.NewAreaM2,
+                prohibitedAreaM2 = result.Pieces.Where(p => p.Severity == Severity.Prohibited).Sum(p => p.Overlap.OverlapM2),
+                pieceCount = result.Pieces.Count,
+                byZoneKind = result.ByZoneKind,
+                pieces = result.Pieces.Select(p => new
+                {
+                    parcelCode = p.Overlap.ParcelCode, classCode = p.Overlap.ClassCode, zoneKind = p.Overlap.Kind,
+                    zoneFeatureId = p.Overlap.ZoneFeatureId, zoneName = p.Overlap.ZoneName, adminCode = p.Overlap.AdminCode,
+                    overlapM2 = p.Overlap.OverlapM2, isNew = p.Overlap.IsNew, rule = p.Rule, severity = p.Severity,
+                }),
+            });
+    }
+
+    // ---- shared steps ------------------------------------------------------------------------------------
+
+    /// <summary>An overlap of a land-use parcel with a protected zone, with the geometries to draw it.</summary>
+    public sealed record LocatedOverlap(ZoneOverlap Overlap, Geometry Parcel, Geometry Zone);
+
+    /// <summary>Every overlap of the land use in force at asOf with the protected zones in force then, with "new since" resolved.</summary>
+    public async Task<(List<LayerVersionRow> Inputs, List<LocatedOverlap> Overlaps)?> OverlapsAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var date = Date(q.AsOf);
+        var landuse = await db.VersionInForceAsync("landuse", date, ct);
+        if (landuse is null)
+        {
+            return null;
+        }
+
+        var baseline = q.Since is null ? await VersionSelector.OldestAsync(db, "landuse", ct)
+            : await VersionSelector.ResolveAsync(db, "landuse", q.Since, ct);
+        var baselineClasses = baseline is null || baseline.Id == landuse.Id ? null
+            : await CachedAsync($"classes:{baseline.Id}", () => db.ParcelClassesAsync(baseline.Id, ct));
+        var parcels = await ParcelsAsync(landuse.Id, ct);
+        var inputs = new List<LayerVersionRow> { landuse };
+        if (baseline is not null && baseline.Id != landuse.Id)
+        {
+            inputs.Add(baseline);
+        }
+
+        var overlaps = new List<LocatedOverlap>();
+        foreach (var layer in new[] { "redlines", "reserves", "water-source-zones" })
+        {
+            var version = await db.VersionInForceAsync(layer, date, ct);
+            if (version is null)
+            {
+                continue;
+            }
+
+            inputs.Add(version);
+            var zones = await ZonesAsync(layer, version.Id, ct);
+            foreach (var piece in await OverlayAsync(landuse.Id, layer, version.Id, ct))
+            {
+                var parcel = parcels[piece.Parcel];
+                var zone = zones[piece.Zone];
+                if (KindOf(layer, zone.Kind) is not { } kind || (q.Region is not null && !(parcel.AdminCode ?? "").StartsWith(q.Region, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                var wasConstruction = baselineClasses is not null && parcel.ParcelCode is not null
+                    && baselineClasses.TryGetValue(parcel.ParcelCode, out var before) && LandUseCodes.IsConstruction(before);
+                var isNew = baselineClasses is not null && !wasConstruction;
+                overlaps.Add(new LocatedOverlap(
+                    new ZoneOverlap(parcel.ParcelCode, parcel.ClassCode, kind, zone.Id, zone.Name, parcel.AdminCode, piece.AreaM2, isNew),
+                    parcel.Geom, zone.Geom));
+            }
+        }
+
+        return (inputs, overlaps);
+    }
+
+    /// <summary>The area change of a layer between two versions, cached per version pair.</summary>
+    public async Task<AreaChangeResult> AreaChangeAsync(
+        string layer, LayerVersionRow from, LayerVersionRow to, LayerVersionRow? admin, IReadOnlyList<AdminUnit> units,
+        Func<ZoneRow, Geometry> geometry, CancellationToken ct) =>
+        await CachedAsync($"change:{layer}:{from.Id}:{to.Id}:{admin?.Id}:{string.Join(',', units.Select(u => u.Code))}", async () =>
+            AreaChange.Compute(
+                (await ZonesAsync(layer, from.Id, ct)).Select(geometry).ToList(),
+                (await ZonesAsync(layer, to.Id, ct)).Select(geometry).ToList(),
+                units));
+
+    /// <summary>The two ends of a change: <c>from</c> (default: the oldest version) and <c>to</c> (default: current).</summary>
+    public async Task<(LayerVersionRow? From, LayerVersionRow? To)> ChangeEndsAsync(string layer, IndicatorQuery q, CancellationToken ct)
+    {
+        var from = q.From is null ? await VersionSelector.OldestAsync(db, layer, ct) : await VersionSelector.ResolveAsync(db, layer, q.From, ct);
+        var to = await VersionSelector.ResolveAsync(db, layer, q.To ?? q.AsOf, ct);
+        return (from, to);
+    }
+
+    /// <summary>The admin units in force at <paramref name="date"/> whose code starts with <paramref name="region"/>.</summary>
+    public async Task<(LayerVersionRow? Version, List<AdminUnit> Units)> UnitsAsync(string? region, DateOnly date, CancellationToken ct)
+    {
+        var admin = await db.VersionInForceAsync("admin-units", date, ct);
+        if (admin is null)
+        {
+            return (null, []);
+        }
+
+        var units = (await ZonesAsync("admin-units", admin.Id, ct))
+            .Where(z => z.Name is not null && (region is null || z.Name.StartsWith(region, StringComparison.Ordinal)))
+            .Select(z => new AdminUnit(z.Name!, z.Extra ?? z.Name!, z.Kind, z.Geom, z.AreaM2))
+            .ToList();
+        if (region is not null && units.Count == 0)
+        {
+            throw new SpatialInputException(SpatialError.NotFound, $"No admin unit with a code starting '{region}' in the admin-units version {admin.Id}.");
+        }
+
+        return (admin, units);
+    }
+
+    private async Task<(NaturalShare Share, List<LayerVersionRow> Inputs)?> NaturalShareAsync(DateOnly date, CancellationToken ct)
+    {
+        var landuse = await db.VersionInForceAsync("landuse", date, ct);
+        var redlines = await db.VersionInForceAsync("redlines", date, ct);
+        if (landuse is null || redlines is null)
+        {
+            return null;
+        }
+
+        var parcels = await ParcelsAsync(landuse.Id, ct);
+        var pieces = await OverlayAsync(landuse.Id, "redlines", redlines.Id, ct);
+        var redlineArea = await CachedAsync($"union-area:{redlines.Id}", async () =>
+            AreaChange.Area(AreaChange.Union((await ZonesAsync("redlines", redlines.Id, ct)).Select(z => z.Geom).ToList())));
+        var natural = pieces.Where(p => LandUseCodes.IsNatural(parcels[p.Parcel].ClassCode)).Sum(p => p.AreaM2);
+        return (NaturalLandShare.Share(redlineArea, natural), [landuse, redlines]);
+    }
+
+    private Task<List<ParcelRow>> ParcelsAsync(long versionId, CancellationToken ct) =>
+        CachedAsync($"parcels:{versionId}", () => db.ParcelsAsync(versionId, ct));
+
+    public Task<List<ZoneRow>> ZonesAsync(string layer, long versionId, CancellationToken ct) =>
+        CachedAsync($"zones:{layer}:{versionId}", () => layer switch
+        {
+            "admin-units" => db.AdminUnitsAsync(versionId, ct),
+            "redlines" => db.RedlinesAsync(versionId, ct),
+            "reserves" => db.ReservesAsync(versionId, ct),
+            "water-source-zones" => db.WaterSourceZonesAsync(versionId, ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "not a zone layer"),
+        });
+
+    /// <summary>The overlay of a land-use version with a zone-layer version, computed once.</summary>
+    private Task<IReadOnlyList<OverlayPiece>> OverlayAsync(long landuseId, string zoneLayer, long zoneVersionId, CancellationToken ct) =>
+        CachedAsync($"overlay:{landuseId}:{zoneLayer}:{zoneVersionId}", async () =>
+        {
+            var parcels = await ParcelsAsync(landuseId, ct);
+            var zones = await ZonesAsync(zoneLayer, zoneVersionId, ct);
+            return ZoneOverlay.Compute(
+                parcels.Select(p => new OverlayFeature(p.Id, p.Geom, p.AreaM2)).ToList(),
+                zones.Select(z => new OverlayFeature(z.Id, z.Geom, z.AreaM2)).ToList());
+        });
+
+    private async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute) where T : notnull
+    {
+        var lazy = cache.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await compute()));
+        try
+        {
+            return (T)await lazy.Value;
+        }
+        catch
+        {
+            cache.TryRemove(key, out _); // a failed computation is not cached
+            throw;
+        }
+    }
+
+    private static ZoneKind? KindOf(string layer, string? kind) => layer switch
+    {
+        "redlines" => ZoneKind.Redline,
+        "reserves" when kind is not null && (kind.Contains("核心", StringComparison.Ordinal) || kind.Contains("缓冲", StringComparison.Ordinal)) => ZoneKind.ReserveCore,
+        "water-source-zones" when kind?.Contains("一级", StringComparison.Ordinal) == true => ZoneKind.WaterLevel1,
+        "water-source-zones" when kind?.Contains("二级", StringComparison.Ordinal) == true => ZoneKind.WaterLevel2,
+        _ => null,
+    };
+
+    private static ReserveZone ReserveZoneOf(ZoneRow z) => new(z.Name, z.Extra, z.Kind, z.Level, z.Geom);
+
+    /// <summary>With a region, the totals are the sums over its units; without, the layer's own totals.</summary>
+    private static AreaChangeResult Regional(AreaChangeResult change, string? region) => region is null ? change : change with
+    {
+        AreaFromM2 = change.ByUnit.Sum(u => u.AreaFromM2),
+        AreaToM2 = change.ByUnit.Sum(u => u.AreaToM2),
+        NetM2 = change.ByUnit.Sum(u => u.NetM2),
+        LostM2 = change.ByUnit.Sum(u => u.LostM2),
+        GainedM2 = change.ByUnit.Sum(u => u.GainedM2),
+    };
+
+    private static string RegionName(string? region, List<AdminUnit> units) =>
+        units.FirstOrDefault(u => u.Code == region)?.Name ?? (region is null ? "all units" : $"units under {region}");
+
+    private static DateOnly Date(string? text) => text is null ? DateOnly.FromDateTime(DateTime.UtcNow)
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d
+        : throw new SpatialInputException(SpatialError.InvalidArgument, $"'{text}' is not a date in the form YYYY-MM-DD.");
+
+    private static IEnumerable<LayerVersionRow> Inputs(LayerVersionRow? version) => version is null ? [] : [version];
+
+    private static IndicatorResponse Response(
+        IndicatorInfo info, double? value, IndicatorStatus status, IndicatorQuery q, IEnumerable<LayerVersionRow> inputs,
+        IReadOnlyList<object> breakdown, object? details, string? target = null) =>
+        new(info.Id, info.NameZh, value, info.Unit, target ?? info.TargetRule, status, q.Region,
+            inputs.Select(InputVersion.From).ToList(), $"{info.Formula}. {AreaMethod}", DateTimeOffset.UtcNow, breakdown, details);
+
+    private static IndicatorResponse NoData(IndicatorInfo info, IndicatorQuery q, string missing) =>
+        new(info.Id, info.NameZh, null, info.Unit, info.TargetRule, IndicatorStatus.NoData, q.Region, [],
+            $"No version of {missing} is in force for this query.", DateTimeOffset.UtcNow, [], null);
+}
