@@ -14,7 +14,8 @@ namespace EcoSpatial.SpatialApi.Cli;
 public static class CommandLine
 {
     private const string ImportUsage =
-        "usage: eco import LAYER FILE --as-of YYYY-MM-DD [--label TEXT] [--approval REF]";
+        "usage: eco import LAYER FILE --as-of YYYY-MM-DD [--crs EPSG:NNNN|GCJ02] [--towgs84 dx,dy,dz[,rx,ry,rz,s]] " +
+        "[--map SOURCE=TARGET]... [--member NAME] [--label TEXT] [--approval REF]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -40,6 +41,7 @@ public static class CommandLine
     {
         var positional = new List<string>();
         var options = new Dictionary<string, string>();
+        var maps = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i].StartsWith("--", StringComparison.Ordinal))
@@ -47,6 +49,12 @@ public static class CommandLine
                 if (i + 1 >= args.Length)
                 {
                     return Fail(2, $"{args[i]} needs a value; {ImportUsage}");
+                }
+
+                if (args[i] == "--map")
+                {
+                    maps.Add(args[++i]);
+                    continue;
                 }
 
                 options[args[i][2..]] = args[++i];
@@ -57,7 +65,7 @@ public static class CommandLine
             }
         }
 
-        var unknown = options.Keys.Except(["as-of", "label", "approval"]).ToList();
+        var unknown = options.Keys.Except(["as-of", "label", "approval", "crs", "towgs84", "member"]).ToList();
         if (positional.Count != 2 || unknown.Count > 0)
         {
             return Fail(2, unknown.Count > 0 ? $"unknown option --{unknown[0]}; {ImportUsage}" : ImportUsage);
@@ -71,6 +79,10 @@ public static class CommandLine
             return Fail(2, $"no such file: {file}");
         }
 
+        var importOptions = new ImportOptions(
+            options.GetValueOrDefault("crs"), options.GetValueOrDefault("towgs84"), ImportOptions.ParseMap(maps),
+            options.GetValueOrDefault("member"));
+
         var connection = Environment.GetEnvironmentVariable(EcoDatabase.ConnectionKey);
         if (string.IsNullOrEmpty(connection))
         {
@@ -80,7 +92,17 @@ public static class CommandLine
         await using var dataSource = EcoDatabase.CreateDataSource(connection);
         await EcoDatabase.MigrateAsync(dataSource, CancellationToken.None);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var version = await VersionImporter.ImportAsync(dataSource, request, file, "cli", CancellationToken.None);
+        var bar = new ProgressBar(started);
+        LayerVersionRow version;
+        try
+        {
+            version = await VersionImporter.ImportAsync(dataSource, request, file, "cli", importOptions, bar, CancellationToken.None);
+        }
+        finally
+        {
+            bar.Finish();
+        }
+
         PrintReport(version, started.Elapsed);
         return 0;
     }
@@ -90,8 +112,8 @@ public static class CommandLine
         var report = System.Text.Json.JsonSerializer.Deserialize<ImportReport>(version.Report, System.Text.Json.JsonSerializerOptions.Web)!;
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c,
-            $"Imported {version.Layer} version {version.Id} \"{version.Label}\" as of {version.AsOf:yyyy-MM-dd} in {elapsed.TotalSeconds:F1} s"));
-        Console.WriteLine(string.Create(c, $"  source      {version.SourceFileName} (sha256 {version.SourceSha256[..12]}…, {report.SourceCrs})"));
+            $"Imported {version.Layer} version {version.Id} \"{version.Label}\" as of {version.AsOf:yyyy-MM-dd} in {elapsed.TotalSeconds:F1} s ({report.FeaturesRead / Math.Max(elapsed.TotalSeconds, 1e-3):F0} features/s)"));
+        Console.WriteLine(string.Create(c, $"  source      {version.SourceFileName} ({report.Format ?? "GeoJSON"}, sha256 {version.SourceSha256[..12]}…, {report.SourceCrs})"));
         Console.WriteLine(string.Create(c, $"  features    {report.FeaturesRead} read, {report.FeaturesImported} stored, {report.Repaired.Count} repaired, {report.Rejected.Count} rejected"));
         Console.WriteLine(string.Create(c, $"  area        {version.AreaM2:F2} m² ({version.AreaM2 / 1e6:F4} km²), ellipsoidal on CGCS2000"));
         Console.WriteLine($"  approval    {version.ApprovalRef ?? "(none)"}");
@@ -112,11 +134,71 @@ public static class CommandLine
         {
             Console.WriteLine($"  note        {note}");
         }
+
+        if (report.OfficialArea is { } official)
+        {
+            foreach (var parcel in official.Parcels.Take(20))
+            {
+                Console.WriteLine(string.Create(c,
+                    $"  area        feature {parcel.Index}: official {parcel.OfficialAreaM2:F2} m², computed {parcel.AreaM2:F2} m² ({parcel.RelativeDifference:+0.######;-0.######})"));
+            }
+
+            if (official.BeyondTolerance > 20)
+            {
+                Console.WriteLine(string.Create(c, $"  area        … and {official.BeyondTolerance - 20} more beyond {official.Tolerance:G1} (see the version's report)"));
+            }
+        }
     }
 
     private static int Fail(int code, string message)
     {
         Console.Error.WriteLine($"eco: {message}");
         return code;
+    }
+
+    /// <summary>
+    /// A one-line progress bar on standard error with features/s, drawn only when an import runs longer than two
+    /// seconds and standard error is a terminal; redrawn at most five times a second.
+    /// </summary>
+    private sealed class ProgressBar(System.Diagnostics.Stopwatch clock) : IProgress<ImportProgress>
+    {
+        private const int Width = 30;
+        private readonly object gate = new();
+        private TimeSpan lastDrawn;
+        private bool drawn;
+
+        public void Report(ImportProgress value)
+        {
+            var elapsed = clock.Elapsed;
+            if (Console.IsErrorRedirected || elapsed < TimeSpan.FromSeconds(2))
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                if (elapsed - lastDrawn < TimeSpan.FromMilliseconds(200))
+                {
+                    return;
+                }
+
+                lastDrawn = elapsed;
+                drawn = true;
+                var rate = value.Read / elapsed.TotalSeconds;
+                var c = CultureInfo.InvariantCulture;
+                var line = value.Total is > 0 and var total
+                    ? string.Create(c, $"[{new string('#', (int)(Width * Math.Min(1.0, (double)value.Read / total))),-Width}] {value.Read:N0}/{total:N0} features  {rate:N0} features/s")
+                    : string.Create(c, $"{value.Read:N0} features  {rate:N0} features/s");
+                Console.Error.Write("\r" + line + "   ");
+            }
+        }
+
+        public void Finish()
+        {
+            if (drawn)
+            {
+                Console.Error.WriteLine();
+            }
+        }
     }
 }

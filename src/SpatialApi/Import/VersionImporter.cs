@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Threading.Channels;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Import;
@@ -8,65 +9,95 @@ using NpgsqlTypes;
 
 namespace EcoSpatial.SpatialApi.Import;
 
+/// <summary>How far an import has got: features read from the source and stored so far, and the total when known.</summary>
+/// <param name="Read">Features read from the source.</param>
+/// <param name="Stored">Features written to the database.</param>
+/// <param name="Total">Features in the source, when the format says so up front.</param>
+public readonly record struct ImportProgress(int Read, int Stored, int? Total);
+
 /// <summary>
-/// Imports one source file as a new version of a layer, in one transaction: the version row, all its features
-/// (binary COPY) and the audit record appear together or not at all. A refused import is audited too.
+/// Imports one source file as a new version of a layer, in one transaction: all its features (binary COPY), the
+/// version row and the audit record appear together or not at all. A refused import is audited too.
 /// </summary>
+/// <remarks>
+/// The import streams: one thread reads, converts, validates and measures features (<see cref="LayerPreparation"/>)
+/// into a small bounded queue, another COPYs them to PostGIS, so memory holds a few thousand features whatever the
+/// file's size. The version row, whose count, area and report are known only at the end, is inserted last; its id
+/// is drawn first and the feature → version foreign key is deferred to the commit.
+/// </remarks>
 public static class VersionImporter
 {
+    private const int QueueCapacity = 2048;
+    private const int ProgressEvery = 5000;
+
+    /// <summary>Reads, checks and stores <paramref name="path"/> with no options; returns the new version.</summary>
+    /// <exception cref="SpatialInputException">The file was refused; nothing was stored.</exception>
+    public static Task<LayerVersionRow> ImportAsync(
+        NpgsqlDataSource db, VersionRequest request, string path, string actor, CancellationToken ct) =>
+        ImportAsync(db, request, path, actor, ImportOptions.None, null, ct);
+
     /// <summary>Reads, checks and stores <paramref name="path"/>; returns the new version.</summary>
     /// <exception cref="SpatialInputException">The file was refused; nothing was stored.</exception>
     public static async Task<LayerVersionRow> ImportAsync(
-        NpgsqlDataSource db, VersionRequest request, string path, string actor, CancellationToken ct)
+        NpgsqlDataSource db, VersionRequest request, string path, string actor, ImportOptions options,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        string sha256;
-        PreparedLayer prepared;
+        ArgumentNullException.ThrowIfNull(request);
         try
         {
+            string sha256;
             await using (var hashed = File.OpenRead(path))
             {
                 sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashed, ct));
             }
 
-            await using var source = File.OpenRead(path);
-            prepared = LayerImport.FromGeoJson(request.Layer, source);
+            using var source = FeatureSources.Open(path, options.Member);
+            var preparation = new LayerPreparation(request.Layer, source, options);
+            return await SaveAsync(db, request, preparation, sha256, actor, progress, ct);
         }
         catch (SpatialInputException refused)
         {
             await AuditRefusalAsync(db, request, actor, refused, ct);
             throw;
         }
-
-        return await SaveAsync(db, request, prepared, sha256, actor, ct);
     }
 
-    private static async Task<LayerVersionRow> SaveAsync(
-        NpgsqlDataSource db, VersionRequest request, PreparedLayer prepared, string sha256, string actor, CancellationToken ct)
+    private static async Task<LayerVersionRow> SaveAsync(NpgsqlDataSource db, VersionRequest request,
+        LayerPreparation preparation, string sha256, string actor, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var report = JsonSerializer.Serialize(prepared.Report, JsonSerializerOptions.Web);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        long versionId;
+        await using (var next = new NpgsqlCommand(
+            "SET CONSTRAINTS ALL DEFERRED; SELECT nextval(pg_get_serial_sequence('layer_versions', 'id'))", connection, transaction))
+        {
+            versionId = (long)(await next.ExecuteScalarAsync(ct))!;
+        }
 
+        var stored = await CopyFeaturesAsync(connection, request, preparation, versionId, progress, ct);
+        var report = preparation.Report();
         var version = new LayerVersionRow
         {
+            Id = versionId,
             Layer = request.Layer.Id,
             Label = request.Label,
             AsOf = request.AsOf,
             SourceFileName = request.SourceFileName,
             SourceSha256 = sha256,
-            SourceCrs = prepared.Report.SourceCrs,
-            FeatureCount = prepared.Features.Count,
-            AreaM2 = prepared.Report.AreaM2,
+            SourceCrs = report.SourceCrs,
+            FeatureCount = stored,
+            AreaM2 = report.AreaM2,
             ApprovalRef = request.ApprovalRef,
-            Report = report,
+            Report = JsonSerializer.Serialize(report, JsonSerializerOptions.Web),
         };
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO layer_versions (layer, label, as_of, imported_at, source_file_name, source_sha256, source_crs,
+            INSERT INTO layer_versions (id, layer, label, as_of, imported_at, source_file_name, source_sha256, source_crs,
                                         feature_count, area_m2, approval_ref, report)
-            VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, $9, $10::jsonb)
-            RETURNING id, imported_at
+            VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10, $11::jsonb)
+            RETURNING imported_at
             """, connection, transaction))
         {
+            insert.Parameters.Add(new() { Value = version.Id });
             insert.Parameters.Add(new() { Value = version.Layer });
             insert.Parameters.Add(new() { Value = version.Label });
             insert.Parameters.Add(new() { Value = version.AsOf });
@@ -77,13 +108,9 @@ public static class VersionImporter
             insert.Parameters.Add(new() { Value = version.AreaM2 });
             insert.Parameters.Add(new() { Value = (object?)version.ApprovalRef ?? DBNull.Value });
             insert.Parameters.Add(new() { Value = version.Report });
-            await using var reader = await insert.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            version.Id = reader.GetInt64(0);
-            version.ImportedAt = reader.GetFieldValue<DateTimeOffset>(1);
+            version.ImportedAt = (DateTimeOffset)(await insert.ExecuteScalarAsync(ct))!;
         }
 
-        await CopyFeaturesAsync(connection, prepared, version.Id, ct);
         await AuditAsync(connection, transaction, actor, "import", request.Layer.Id, version.Id, new
         {
             version.Label,
@@ -98,34 +125,86 @@ public static class VersionImporter
         return version;
     }
 
-    /// <summary>Binary COPY of the features into the layer's table (the fast path: ~25× EF's inserts).</summary>
-    private static async Task CopyFeaturesAsync(NpgsqlConnection connection, PreparedLayer prepared, long versionId, CancellationToken ct)
+    /// <summary>
+    /// Binary COPY of the prepared features into the layer's table (the fast path: ~25× EF's inserts), fed by a
+    /// preparing thread through a bounded queue. Returns the number of rows written.
+    /// </summary>
+    private static async Task<int> CopyFeaturesAsync(NpgsqlConnection connection, VersionRequest request,
+        LayerPreparation preparation, long versionId, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var layer = prepared.Layer;
-        var typed = string.Concat(layer.Fields.Select(f => ", " + f.Column));
-        await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {layer.Table} (version_id, feature_index, source_id, geom, area_m2, attributes{typed}) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var feature in prepared.Features)
+        var layer = request.Layer;
+        var queue = Channel.CreateBounded<PreparedFeature>(new BoundedChannelOptions(QueueCapacity)
         {
-            await writer.StartRowAsync(ct);
-            await writer.WriteAsync(versionId, NpgsqlDbType.Bigint, ct);
-            await writer.WriteAsync(feature.Index, NpgsqlDbType.Integer, ct);
-            await WriteNullableAsync(writer, feature.SourceId, NpgsqlDbType.Text, ct);
-            await writer.WriteAsync(feature.Geometry, NpgsqlDbType.Geometry, ct);
-            await writer.WriteAsync(feature.AreaM2, NpgsqlDbType.Double, ct);
-            await writer.WriteAsync(feature.PropertiesJson, NpgsqlDbType.Jsonb, ct);
-            foreach (var value in feature.Values)
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(async () =>
+        {
+            try
             {
-                await (value switch
+                foreach (var feature in preparation.Features())
                 {
-                    double number => writer.WriteAsync(number, NpgsqlDbType.Double, ct),
-                    string text => writer.WriteAsync(text, NpgsqlDbType.Text, ct),
-                    _ => writer.WriteNullAsync(ct),
-                });
+                    await queue.Writer.WriteAsync(feature, stop.Token);
+                }
+
+                queue.Writer.Complete();
             }
+            catch (Exception e)
+            {
+                queue.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+
+        var typed = string.Concat(layer.Fields.Select(f => ", " + f.Column));
+        var stored = 0;
+        try
+        {
+            await using var writer = await connection.BeginBinaryImportAsync(
+                $"COPY {layer.Table} (version_id, feature_index, source_id, geom, area_m2, attributes{typed}) FROM STDIN (FORMAT BINARY)", ct);
+            await foreach (var feature in queue.Reader.ReadAllAsync(ct))
+            {
+                await writer.StartRowAsync(ct);
+                await writer.WriteAsync(versionId, NpgsqlDbType.Bigint, ct);
+                await writer.WriteAsync(feature.Index, NpgsqlDbType.Integer, ct);
+                await WriteNullableAsync(writer, feature.SourceId, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(feature.Geometry, NpgsqlDbType.Geometry, ct);
+                await writer.WriteAsync(feature.AreaM2, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync(feature.PropertiesJson, NpgsqlDbType.Jsonb, ct);
+                foreach (var value in feature.Values)
+                {
+                    await (value switch
+                    {
+                        double number => writer.WriteAsync(number, NpgsqlDbType.Double, ct),
+                        string text => writer.WriteAsync(text, NpgsqlDbType.Text, ct),
+                        _ => writer.WriteNullAsync(ct),
+                    });
+                }
+
+                if (++stored % ProgressEvery == 0)
+                {
+                    progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
+                }
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+        catch (ChannelClosedException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            await producer;
         }
 
-        await writer.CompleteAsync(ct);
+        progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
+        return stored;
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type, CancellationToken ct) =>

@@ -4,6 +4,7 @@ using EcoSpatial.SpatialApi.Import;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialApi.Problems;
 using EcoSpatial.SpatialCore.Errors;
+using EcoSpatial.SpatialCore.Import;
 using EcoSpatial.SpatialCore.Layers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +25,7 @@ public sealed class LayersModule : ICarterModule
         group.MapGet("/{layer}/versions/{id:long}", GetVersion).WithName("GetVersion")
             .WithSummary("One version of a layer, with its import report.");
         group.MapPost("/{layer}/versions", ImportVersion).WithName("ImportVersion")
-            .WithSummary("Import a GeoJSON file as a new version (multipart: file, asOf, label, approval). Needs X-Api-Key.")
+            .WithSummary("Import a file (GeoJSON, zipped Shapefile or GeoPackage) as a new version (multipart: file, asOf, label, approval, crs, towgs84, map, member). Needs X-Api-Key.")
             .DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -64,9 +65,11 @@ public sealed class LayersModule : ICarterModule
 
     private static async Task<Created<VersionResponse>> ImportVersion(
         string layer, IFormFile file, [FromForm] string? asOf, [FromForm] string? label, [FromForm] string? approval,
+        [FromForm] string? crs, [FromForm] string? towgs84, [FromForm] string? map, [FromForm] string? member,
         NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var request = VersionRequest.Parse(layer, asOf, label, approval, file.FileName);
+        var options = new ImportOptions(Blank(crs), Blank(towgs84), ImportOptions.ParseMap(map is null ? [] : [map]), Blank(member));
         var path = Path.GetTempFileName();
         try
         {
@@ -75,7 +78,7 @@ public sealed class LayersModule : ICarterModule
                 await file.CopyToAsync(target, ct);
             }
 
-            var version = await VersionImporter.ImportAsync(dataSource, request, path, "api", ct);
+            var version = await VersionImporter.ImportAsync(dataSource, request, path, "api", options, null, ct);
             return TypedResults.Created($"/api/layers/{request.Layer.Id}/versions/{version.Id}", VersionResponse.From(version));
         }
         finally
@@ -83,6 +86,8 @@ public sealed class LayersModule : ICarterModule
             File.Delete(path);
         }
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static LayerKind Layer(string id) => LayerCatalog.Find(id) ?? throw new SpatialInputException(
         SpatialError.NotFound, $"Unknown layer '{id}'; the layers are {string.Join(", ", LayerCatalog.All.Select(l => l.Id))}.");

@@ -7,14 +7,6 @@ using NetTopologySuite.IO.Converters;
 
 namespace EcoSpatial.SpatialCore.Import;
 
-/// <summary>One feature as read from a source file, before validation.</summary>
-/// <param name="Index">0-based position in the source.</param>
-/// <param name="SourceId">The feature's <c>id</c>, as text, when present.</param>
-/// <param name="Geometry">The geometry, or null when absent or unreadable (see <paramref name="ReadError"/>).</param>
-/// <param name="Properties">The feature's properties as a JSON object (an empty object when it had none).</param>
-/// <param name="ReadError">Why the geometry could not be read, or null.</param>
-public sealed record SourceFeature(int Index, string? SourceId, Geometry? Geometry, JsonElement Properties, string? ReadError);
-
 /// <summary>A GeoJSON document read into features, with the CRS it declares.</summary>
 /// <param name="Crs">The declared CRS: <c>OGC:CRS84</c> (RFC 7946 default), <c>EPSG:4326</c> or <c>EPSG:4490</c>.</param>
 /// <param name="Features">The features in document order.</param>
@@ -67,14 +59,22 @@ public static partial class GeoJsonSource
         }
     }
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    /// <summary>A JSON value as an attribute value: string, double, bool, null, or the element for arrays and objects.</summary>
+    private static object? ValueOf(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => value.Clone(),
+    };
 
     private static SourceFeature ReadFeature(JsonElement feature, int index)
     {
-        var empty = EmptyObject;
         if (feature.ValueKind != JsonValueKind.Object)
         {
-            return new SourceFeature(index, null, null, empty, "the feature is not a JSON object");
+            return new SourceFeature(index, null, null, [], "the feature is not a JSON object");
         }
 
         var id = feature.TryGetProperty("id", out var idElement) ? idElement.ValueKind switch
@@ -84,8 +84,8 @@ public static partial class GeoJsonSource
             _ => null,
         } : null;
         var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-            ? p.Clone()
-            : empty;
+            ? p.EnumerateObject().Select(m => new KeyValuePair<string, object?>(m.Name, ValueOf(m.Value))).ToArray()
+            : [];
 
         if (!feature.TryGetProperty("geometry", out var geometryElement) || geometryElement.ValueKind == JsonValueKind.Null)
         {
@@ -132,4 +132,31 @@ public static partial class GeoJsonSource
 
     [GeneratedRegex(@"EPSG(?:::|:|/0/|/)(\d+)", RegexOptions.IgnoreCase)]
     private static partial Regex EpsgCode();
+}
+
+/// <summary>A GeoJSON file as an <see cref="IFeatureSource"/>. GeoJSON is parsed whole (it is not the format of large files).</summary>
+/// <param name="stream">The GeoJSON text.</param>
+public sealed class GeoJsonFeatureSource(Stream stream) : IFeatureSource
+{
+    private readonly GeoJsonDocument document = GeoJsonSource.Read(stream);
+
+    /// <inheritdoc/>
+    public string Format => "GeoJSON";
+
+    /// <inheritdoc/>
+    public string? DeclaredCrs => document.Crs;
+
+    /// <inheritdoc/>
+    public int? Count => document.Features.Count;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Notes => [];
+
+    /// <inheritdoc/>
+    public IEnumerable<SourceFeature> Read() => document.Features;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
 }
