@@ -222,6 +222,40 @@ public class IndicatorsModuleTests(EcoApi api) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(113.01, 30.01, 0, "prohibited", "redlines")]          // inside the red line
+    [InlineData(113.16, 30.06, 0, "prohibited", "water-source-zones")] // inside the level-1 zone
+    [InlineData(113.12, 30.08, 0, "clear", null)]                   // B's grass, no zone
+    [InlineData(113.0715, 30.02, 200, "prohibited", "redlines")]    // 144 m outside, but the 200 m buffer reaches the red line
+    public async Task Screening_names_the_zones_a_site_touches(double lon, double lat, double bufferM, string verdict, string? layer)
+    {
+        var body = FormattableString.Invariant($$"""{"geometry":{"type":"Polygon","coordinates":{{Square(lon, lat, 0.002)}}},"bufferM":{{bufferM}}}""");
+        var response = await api.CreateClient().PostAsync("/api/screening", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(verdict, result.GetProperty("verdict").GetString());
+        var findings = result.GetProperty("findings").EnumerateArray().ToList();
+        Assert.Equal(layer, findings.Select(f => f.GetProperty("hit").GetProperty("layer").GetString()).SingleOrDefault());
+        var site = await api.Database.ScalarAsync<double>(FormattableString.Invariant(
+            $"SELECT ST_Area(ST_Buffer(ST_GeomFromGeoJSON('{{\"type\":\"Polygon\",\"coordinates\":{Square(lon, lat, 0.002)}}}')::geography, {bufferM})) "));
+        Assert.InRange(result.GetProperty("siteAreaM2").GetDouble(), site * 0.999, site * 1.001);
+    }
+
+    [Theory]
+    [InlineData("""{"geometry":{"type":"LineString","coordinates":[[113,30],[113.1,30.1]]}}""", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("""{"bufferM":10}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"geometry":{"type":"Point","coordinates":[113,30]},"bufferM":-5}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"geometry":{"type":"Point","coordinates":[500000,3400000]},"bufferM":5}""", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("""not json""", HttpStatusCode.BadRequest)]
+    public async Task Bad_screening_requests_are_problems(string body, HttpStatusCode status)
+    {
+        var response = await api.CreateClient().PostAsync("/api/screening", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
     [InlineData("no-such-indicator", HttpStatusCode.NotFound)]
     [InlineData("forest-grass-coverage?asOf=yesterday", HttpStatusCode.BadRequest)]
     [InlineData("forest-grass-coverage?region=99", HttpStatusCode.NotFound)]
