@@ -36,9 +36,9 @@ public class IndicatorUnitTests
             [Wkt.Read("POLYGON((113 30, 113.1 30, 113.1 30.09, 113 30.09, 113 30))")],
             [west, east]);
 
-        Assert.Equal(change.LostM2, change.ByUnit.Sum(u => u.LostM2), change.LostM2 * 1e-9);
+        // Cutting an edge adds a vertex, and the geodesics through it differ from the undivided geodesic: ~5e-8 here.
+        Assert.Equal(change.LostM2, change.ByUnit.Sum(u => u.LostM2), change.LostM2 * 1e-6);
         Assert.Equal(change.ByUnit[0].LostM2, change.ByUnit[1].LostM2, change.LostM2 * 1e-3); // symmetric halves
-        // Cutting an edge adds a vertex, and a geodesic through it is not the undivided geodesic: ~5e-8 here.
         Assert.Equal(change.AreaFromM2, change.ByUnit.Sum(u => u.AreaFromM2), change.AreaFromM2 * 1e-6);
     }
 
