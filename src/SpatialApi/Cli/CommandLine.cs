@@ -35,6 +35,10 @@ public static class CommandLine
         {
             return Fail(2, e.Message);
         }
+        catch (Exception e)
+        {
+            return Fail(2, $"unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
     }
 
     private static async Task<int> ImportAsync(string[] args)

@@ -108,7 +108,9 @@ public static class VersionImporter
             insert.Parameters.Add(new() { Value = version.AreaM2 });
             insert.Parameters.Add(new() { Value = (object?)version.ApprovalRef ?? DBNull.Value });
             insert.Parameters.Add(new() { Value = version.Report });
-            version.ImportedAt = (DateTimeOffset)(await insert.ExecuteScalarAsync(ct))!;
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            version.ImportedAt = reader.GetFieldValue<DateTimeOffset>(0);
         }
 
         await AuditAsync(connection, transaction, actor, "import", request.Layer.Id, version.Id, new

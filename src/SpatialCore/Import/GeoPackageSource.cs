@@ -59,8 +59,9 @@ public sealed class GeoPackageSource : IFeatureSource
             DeclaredCrs = SpatialReference(srsId);
         }
 
-        using (var command = Command($"SELECT name FROM pragma_table_info({Quote(table)}) WHERE pk = 1"))
+        using (var command = Command("SELECT name FROM pragma_table_info($t) WHERE pk = 1"))
         {
+            command.Parameters.AddWithValue("$t", table);
             keyColumn = command.ExecuteScalar() as string;
         }
 

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text;
 using EcoSpatial.SpatialCore.Errors;
 
 namespace EcoSpatial.SpatialCore.Import;
@@ -36,7 +35,7 @@ public sealed class SafeZip : IDisposable
         ZipArchive archive;
         try
         {
-            archive = new ZipArchive(File.OpenRead(path), ZipArchiveMode.Read, leaveOpen: false, Encoding.GetEncoding("GB18030"));
+            archive = new ZipArchive(File.OpenRead(path), ZipArchiveMode.Read, leaveOpen: false, DbfEncoding.Gb18030);
         }
         catch (InvalidDataException e)
         {

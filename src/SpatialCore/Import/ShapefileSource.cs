@@ -154,8 +154,7 @@ public sealed class ShapefileSource : IFeatureSource
                     var attributes = new KeyValuePair<string, object?>[fields.Count];
                     for (var i = 0; i < attributes.Length; i++)
                     {
-                        var value = fields[i].Value;
-                        attributes[i] = new(fields[i].Name, value is string s ? s.Trim() : value);
+                        attributes[i] = new(fields[i].Name, Normalise(fields[i].Value));
                     }
 
                     feature = deleted
@@ -172,6 +171,16 @@ public sealed class ShapefileSource : IFeatureSource
             }
         }
     }
+
+    /// <summary>DBF values as attribute values: text trimmed, every number a double.</summary>
+    private static object? Normalise(object? value) => value switch
+    {
+        string text => text.Trim(),
+        double or bool or DateTime or null => value,
+        decimal number => (double)number,
+        IConvertible number => number.ToDouble(System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
 
     /// <inheritdoc/>
     public void Dispose()
