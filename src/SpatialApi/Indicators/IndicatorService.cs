@@ -33,6 +33,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         "forest-grass-coverage" => CoverageAsync(query, ct),
         "natural-land-share" => NaturalLandShareAsync(query, ct),
         "encroachment" => EncroachmentAsync(query, ct),
+        "habitat-quality" => HabitatQualityAsync(query, ct),
         _ => throw new SpatialInputException(SpatialError.NotFound,
             $"Unknown indicator '{id}'; the indicators are {string.Join(", ", IndicatorCatalog.All.Select(i => i.Id))}."),
     };
@@ -100,16 +101,13 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             return NoData(info, q, landuse is null ? "landuse" : "admin-units");
         }
 
-        var parcels = await ParcelsAsync(landuse.Id, ct);
-        var unitRows = await ZonesAsync("admin-units", admin.Id, ct);
-        var pieces = await OverlayAsync(landuse.Id, "admin-units", admin.Id, ct);
+        var areas = await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct);
         var covers = units.Select(u =>
         {
-            var index = unitRows.FindIndex(r => r.Name == u.Code);
-            var inside = pieces.Where(p => p.Zone == index).ToList();
+            var byCode = areas.GetValueOrDefault(u.Code) ?? [];
             return new UnitCover(u.Code, u.Name, u.Terrain, u.AreaM2,
-                inside.Where(p => LandUseCodes.Forest.Contains(parcels[p.Parcel].ClassCode)).Sum(p => p.AreaM2),
-                inside.Where(p => LandUseCodes.Grass.Contains(parcels[p.Parcel].ClassCode)).Sum(p => p.AreaM2));
+                byCode.Where(kv => LandUseCodes.Forest.Contains(kv.Key)).Sum(kv => kv.Value),
+                byCode.Where(kv => LandUseCodes.Grass.Contains(kv.Key)).Sum(kv => kv.Value));
         }).ToList();
         var result = ForestGrassCoverage.Compute(q.Region ?? "all", RegionName(q.Region, units), covers, new CoverageTargets());
         var r = result.Region;
@@ -117,6 +115,43 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             new { areaM2 = r.AreaM2, forestM2 = r.ForestM2, grassM2 = r.GrassM2, rate = r.Rate, terrain = r.Terrain, targetPercent = r.TargetPercent },
             target: r.TargetPercent is { } t ? $"≥ {t} % ({r.Terrain})" : info.TargetRule);
     }
+
+    private async Task<IndicatorResponse> HabitatQualityAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var info = HabitatQuality.Info;
+        var date = Date(q.AsOf);
+        var landuse = await db.VersionInForceAsync("landuse", date, ct);
+        var (admin, units) = await UnitsAsync(q.Region, date, ct);
+        if (landuse is null || admin is null)
+        {
+            return NoData(info, q, landuse is null ? "landuse" : "admin-units");
+        }
+
+        var areas = await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct);
+        var figures = units.Select(u => HabitatQuality.Compute(u.Code, u.Name, u.AreaM2, areas.GetValueOrDefault(u.Code) ?? [])).ToList();
+        var regionAreas = units.SelectMany(u => areas.GetValueOrDefault(u.Code) ?? []).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+        var region = HabitatQuality.Compute(q.Region ?? "all", RegionName(q.Region, units), units.Sum(u => u.AreaM2), regionAreas);
+        return Response(info, region.Index, IndicatorStatus.NotApplicable, q, [landuse, admin], figures.Cast<object>().ToList(),
+            new { areaM2 = region.AreaM2, classAreasM2 = region.ClassAreasM2, unmappedM2 = region.UnmappedM2, aBio = HabitatQuality.ABio });
+    }
+
+    /// <summary>Land-use area per admin unit code and class code, from the overlay of land use with the units.</summary>
+    private Task<Dictionary<string, Dictionary<string, double>>> AreaByUnitAndCodeAsync(long landuseId, long adminId, CancellationToken ct) =>
+        CachedAsync($"unit-code-areas:{landuseId}:{adminId}", async () =>
+        {
+            var parcels = await ParcelsAsync(landuseId, ct);
+            var unitRows = await ZonesAsync("admin-units", adminId, ct);
+            var result = new Dictionary<string, Dictionary<string, double>>();
+            foreach (var piece in await OverlayAsync(landuseId, "admin-units", adminId, ct))
+            {
+                var unit = unitRows[piece.Zone].Name ?? "";
+                var byCode = result.TryGetValue(unit, out var existing) ? existing : result[unit] = [];
+                var code = parcels[piece.Parcel].ClassCode;
+                byCode[code] = byCode.GetValueOrDefault(code) + piece.AreaM2;
+            }
+
+            return result;
+        });
 
     private async Task<IndicatorResponse> NaturalLandShareAsync(IndicatorQuery q, CancellationToken ct)
     {

@@ -50,6 +50,7 @@ public static class IndicatorCatalog
         ForestGrassCoverage.Info,
         NaturalLandShare.Info,
         Encroachment.Info,
+        HabitatQuality.Info,
     ];
 
     /// <summary>The indicator with this id, or null.</summary>

@@ -221,6 +221,20 @@ public class IndicatorsModuleTests(EcoApi api) : IAsyncLifetime
         Assert.Equal(113.075, xs.Max(), 9);
     }
 
+    [Fact]
+    public async Task Habitat_quality_of_town_B_follows_HJ_192_weights_on_PostGIS_areas()
+    {
+        var result = await Indicator("habitat-quality?asOf=2023-12-31&region=420984002");
+
+        string Area(string bsm) => $"(SELECT ST_Area(l.geom::geography) FROM landuse l JOIN layer_versions v ON v.id = l.version_id AND v.as_of = '2023-12-31' WHERE l.parcel_code = '{bsm}')";
+        var expected = await Sql($"""
+            SELECT 511.2642131067 * (0.35 * 0.60 * ({Area("B1")} + {Area("B2")}) + 0.21 * 0.30 * {Area("B3")} + 0.04 * 0.30 * {Area("B4")})
+                   / (SELECT ST_Area(geom::geography) FROM admin_units WHERE code = '420984002')
+            """);
+        Close(expected, result.GetProperty("value").GetDouble());
+        Assert.Equal("not-applicable", result.GetProperty("status").GetString());
+    }
+
     [Theory]
     [InlineData(113.01, 30.01, 0, "prohibited", "redlines")]          // inside the red line
     [InlineData(113.16, 30.06, 0, "prohibited", "water-source-zones")] // inside the level-1 zone

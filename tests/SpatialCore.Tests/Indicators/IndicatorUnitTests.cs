@@ -93,6 +93,18 @@ public class IndicatorUnitTests
         Assert.Equal(half, pieces[1].AreaM2, half * 1e-12);
     }
 
+    [Fact]
+    public void Habitat_quality_weights_classes_and_reports_unmapped_area()
+    {
+        var allForest = HabitatQuality.Compute("r", "r", 100, new Dictionary<string, double> { ["0301"] = 100 });
+        var mixed = HabitatQuality.Compute("r", "r", 200, new Dictionary<string, double> { ["0101"] = 100, ["0103"] = 50, ["9999"] = 50 });
+
+        Assert.Equal(511.2642131067 * 0.35 * 0.60, allForest.Index, 9); // 107.37: HJ 192 does not cap here
+        Assert.Equal(511.2642131067 * 0.11 * (0.6 * 100 + 0.4 * 50) / 200, mixed.Index, 9);
+        Assert.Equal(50, mixed.UnmappedM2);
+        Assert.Equal(150, mixed.ClassAreasM2["耕地"]);
+    }
+
     private static OverlayFeature Feature(long id, string wkt)
     {
         var geometry = Wkt.Read(wkt);
