@@ -92,7 +92,10 @@ public sealed class TilesModule : ICarterModule
             cache.ObserveCurrent(kind.Id, version.Id);
         }
 
-        var tag = $"\"v{version.Id}:{string.Join(',', properties)}\"";
+        // The version names the content; a non-default property list is part of the tag too ('.'-joined: no commas in ETags).
+        var tag = properties.Count == FeatureQueries.PropertyNames(kind).Count
+            ? $"\"v{version.Id}\""
+            : $"\"v{version.Id}.{string.Join('.', properties)}\"";
         var headers = http.Response.Headers;
         headers.ETag = tag;
         headers.CacheControl = pinned ? "public, max-age=31536000, immutable" : "public, max-age=60";

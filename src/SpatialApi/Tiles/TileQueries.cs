@@ -26,7 +26,7 @@ public static class TileQueries
 
     /// <summary>
     /// One tile of one version: the features whose bbox meets the tile (GiST index on <c>geom</c>, compared with the
-    /// tile envelope brought back to 4490), projected to 3857, simplified by one grid unit of the zoom (so low zooms
+    /// tile envelope brought back to 4490), projected to 3857, simplified by one screen pixel of the zoom (so low zooms
     /// stay small and sub-pixel parcels drop out), then clipped and quantised by <c>ST_AsMVTGeom</c>. The feature id
     /// is the row id, as in <c>/ogc</c>. Arguments: z, x, y, version id, tolerance (m), layer name.
     /// </summary>
@@ -44,6 +44,9 @@ public static class TileQueries
         return new SqlQuery(sql, [tile.Z, tile.X, tile.Y, versionId, Tolerance(tile.Z), layer.Id]);
     }
 
-    /// <summary>One grid unit at zoom <paramref name="z"/>, in metres of Web Mercator.</summary>
-    public static double Tolerance(int z) => WorldMetres / (Extent * Math.Pow(2, z));
+    /// <summary>
+    /// One screen pixel of a 512-pixel (high-DPI) tile at zoom <paramref name="z"/>, in metres of Web Mercator:
+    /// 8 grid units, 4.8 m at z14, 76 m at z10. Parcels smaller than that vanish at that zoom.
+    /// </summary>
+    public static double Tolerance(int z) => WorldMetres / (512 * Math.Pow(2, z));
 }
