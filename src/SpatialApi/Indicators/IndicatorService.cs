@@ -34,6 +34,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         "natural-land-share" => NaturalLandShareAsync(query, ct),
         "encroachment" => EncroachmentAsync(query, ct),
         "habitat-quality" => HabitatQualityAsync(query, ct),
+        "construction-land-per-gdp" => ConstructionLandPerGdpAsync(query, ct),
         _ => throw new SpatialInputException(SpatialError.NotFound,
             $"Unknown indicator '{id}'; the indicators are {string.Join(", ", IndicatorCatalog.All.Select(i => i.Id))}."),
     };
@@ -133,6 +134,58 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         var region = HabitatQuality.Compute(q.Region ?? "all", RegionName(q.Region, units), units.Sum(u => u.AreaM2), regionAreas);
         return Response(info, region.Index, IndicatorStatus.NotApplicable, q, [landuse, admin], figures.Cast<object>().ToList(),
             new { areaM2 = region.AreaM2, classAreasM2 = region.ClassAreasM2, unmappedM2 = region.UnmappedM2, aBio = HabitatQuality.ABio });
+    }
+
+    private async Task<IndicatorResponse> ConstructionLandPerGdpAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var info = ConstructionLandPerGdp.Info;
+        var region = q.Region ?? throw new SpatialInputException(SpatialError.InvalidArgument,
+            "construction-land-per-gdp needs region (the admin code its GDP was entered for).");
+        var series = await db.GdpSeriesAsync(region, ct);
+        int Year(string? text, int fallback) => text is null ? fallback
+            : int.TryParse(text.Length >= 4 ? text[..4] : text, System.Globalization.CultureInfo.InvariantCulture, out var y) ? y
+            : throw new SpatialInputException(SpatialError.InvalidArgument, $"'{text}' is not a year.");
+        var toYear = Year(q.To ?? q.AsOf, series.Count > 0 ? series[^1].Year : DateTime.UtcNow.Year);
+        var fromYear = Year(q.From, series.Where(g => g.Year < toYear).Select(g => g.Year).DefaultIfEmpty(toYear - 1).Max());
+        var (gdpFrom, gdpTo) = (series.FirstOrDefault(g => g.Year == fromYear), series.FirstOrDefault(g => g.Year == toYear));
+        if (gdpFrom is null || gdpTo is null || fromYear >= toYear)
+        {
+            return NoData(info, q, $"GDP for region {region} in {fromYear} and {toYear} (enter it with PUT /api/statistics/gdp/{region}/YEAR)");
+        }
+
+        async Task<(YearFigures Figures, LayerVersionRow Landuse, LayerVersionRow Admin)?> Figures(int year, GdpFigure gdp)
+        {
+            var date = new DateOnly(year, 12, 31);
+            var landuse = await db.VersionInForceAsync("landuse", date, ct);
+            var (admin, units) = await UnitsAsync(region, date, ct);
+            if (landuse is null || admin is null)
+            {
+                return null;
+            }
+
+            var areas = await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct);
+            var construction = units.SelectMany(u => areas.GetValueOrDefault(u.Code) ?? [])
+                .Where(kv => LandUseCodes.IsConstruction(kv.Key)).Sum(kv => kv.Value);
+            return (new YearFigures(year, construction, gdp.Gdp10kYuan), landuse, admin);
+        }
+
+        var (from, to) = (await Figures(fromYear, gdpFrom), await Figures(toYear, gdpTo));
+        if (from is null || to is null)
+        {
+            return NoData(info, q, $"landuse or admin-units at the end of {fromYear} and {toYear}");
+        }
+
+        var result = ConstructionLandPerGdp.Compute(from.Value.Figures, to.Value.Figures);
+        return Response(info, result.AnnualDecreasePercent, result.Status, q,
+            [from.Value.Landuse, to.Value.Landuse, to.Value.Admin],
+            [result.From, result.To],
+            new
+            {
+                fromYear, toYear, constructionFromM2 = result.From.ConstructionM2, constructionToM2 = result.To.ConstructionM2,
+                gdpFrom10kYuan = gdpFrom.Gdp10kYuan, gdpTo10kYuan = gdpTo.Gdp10kYuan, priceBase = gdpTo.PriceBase,
+                m2Per10kYuanFrom = result.From.M2Per10kYuan, m2Per10kYuanTo = result.To.M2Per10kYuan,
+                totalDecreaseRate = result.TotalDecreaseRate, annualDecreaseRate = result.AnnualDecreaseRate,
+            });
     }
 
     /// <summary>Land-use area per admin unit code and class code, from the overlay of land use with the units.</summary>

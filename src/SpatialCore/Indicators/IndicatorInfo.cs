@@ -51,6 +51,7 @@ public static class IndicatorCatalog
         NaturalLandShare.Info,
         Encroachment.Info,
         HabitatQuality.Info,
+        ConstructionLandPerGdp.Info,
     ];
 
     /// <summary>The indicator with this id, or null.</summary>

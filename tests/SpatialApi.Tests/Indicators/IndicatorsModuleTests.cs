@@ -235,6 +235,28 @@ public class IndicatorsModuleTests(EcoApi api) : IAsyncLifetime
         Assert.Equal("not-applicable", result.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Construction_land_per_GDP_uses_entered_GDP_and_PostGIS_construction_areas()
+    {
+        var editor = api.CreateEditor();
+        (await editor.PutAsJsonAsync("/api/statistics/gdp/420984001/2021", new { gdp10kYuan = 9_000.0, priceBase = "2020" })).EnsureSuccessStatusCode();
+        (await editor.PutAsJsonAsync("/api/statistics/gdp/420984001/2023", new { gdp10kYuan = 1.0, priceBase = "2020" })).EnsureSuccessStatusCode(); // a typo…
+        (await editor.PutAsJsonAsync("/api/statistics/gdp/420984001/2023", new { gdp10kYuan = 12_000.0, priceBase = "2020" })).EnsureSuccessStatusCode(); // …corrected
+
+        var result = await Indicator("construction-land-per-gdp?region=420984001&from=2021&to=2023");
+
+        string Construction(string asOf) => $"""
+            (SELECT sum(ST_Area(l.geom::geography)) FROM landuse l JOIN layer_versions v ON v.id = l.version_id AND v.as_of = '{asOf}'
+             WHERE l.admin_code = '420984001' AND l.class_code IN ('0701', '0702'))
+            """;
+        var ratio = await Sql($"SELECT ({Construction("2023-12-31")} / 12000.0) / ({Construction("2021-12-31")} / 9000.0)");
+        Close(100 * (1 - Math.Sqrt(ratio)), result.GetProperty("value").GetDouble());
+        Assert.Equal(12_000, result.GetProperty("details").GetProperty("gdpTo10kYuan").GetDouble());
+        Assert.Equal("fail", result.GetProperty("status").GetString()); // housing doubled while GDP grew a third
+        var anonymous = await api.CreateClient().PutAsJsonAsync("/api/statistics/gdp/420984001/2022", new { gdp10kYuan = 10_000.0 });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
     [Theory]
     [InlineData(113.01, 30.01, 0, "prohibited", "redlines")]          // inside the red line
     [InlineData(113.16, 30.06, 0, "prohibited", "water-source-zones")] // inside the level-1 zone
