@@ -33,6 +33,11 @@ public readonly record struct OverlayPiece(int Parcel, int Zone, double AreaM2, 
 /// area (as PostGIS geography does), so a piece's area equals PostGIS
 /// <c>ST_Area(ST_Intersection(p, z)::geography)</c>. Zones of one kind should not overlap each other; if they do,
 /// a parcel part inside two zones is counted once per zone.</para>
+/// <para>Zones with more than <see cref="MaxPartVertices"/> vertices are first cut into parts by recursive
+/// halving of their envelope (as PostGIS <c>ST_Subdivide</c> does), so that a parcel on a zone boundary is
+/// intersected with a small part, not the whole zone. A parcel that meets two parts of a zone (it crosses a cut
+/// line) is intersected with the whole zone, so the cut never adds vertices to a piece and every piece equals the
+/// direct intersection.</para>
 /// <para>Parcels are processed in parallel; the result is ordered by parcel then zone, so it is deterministic.</para>
 /// </remarks>
 public static class ZoneOverlay
@@ -47,12 +52,13 @@ public static class ZoneOverlay
             return [];
         }
 
+        var parts = zones.SelectMany((zone, z) => Subdivide(zone.Geometry, 0).Select(part => (Zone: z, Part: part))).ToArray();
         var tree = new STRtree<int>();
-        var prepared = new IPreparedGeometry[zones.Count];
-        for (var z = 0; z < zones.Count; z++)
+        var prepared = new IPreparedGeometry[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
         {
-            prepared[z] = PreparedGeometryFactory.Prepare(zones[z].Geometry);
-            tree.Insert(zones[z].Geometry.EnvelopeInternal, z);
+            prepared[i] = PreparedGeometryFactory.Prepare(parts[i].Part);
+            tree.Insert(parts[i].Part.EnvelopeInternal, i);
         }
 
         tree.Build();
@@ -61,35 +67,54 @@ public static class ZoneOverlay
         {
             var parcel = parcels[p].Geometry;
             List<OverlayPiece>? pieces = null;
-            foreach (var z in tree.Query(parcel.EnvelopeInternal))
+            var touching = tree.Query(parcel.EnvelopeInternal).Where(i => prepared[i].Intersects(parcel)).GroupBy(i => parts[i].Zone);
+            foreach (var zoneParts in touching.OrderBy(g => g.Key))
             {
-                var piece = Piece(p, z, parcels[p], prepared[z], zones[z].Geometry);
+                // One part: the parcel does not cross a cut line, so parcel ∩ part = parcel ∩ zone, vertex for vertex.
+                // Several: intersect with the whole zone, so that no cut line adds vertices to the piece.
+                var piece = zoneParts.Count() == 1
+                    ? Piece(p, zoneParts.Key, parcels[p], prepared[zoneParts.First()], parts[zoneParts.First()].Part)
+                    : Intersect(p, zoneParts.Key, parcel, zones[zoneParts.Key].Geometry);
                 if (piece is { } found)
                 {
                     (pieces ??= []).Add(found);
                 }
             }
 
-            pieces?.Sort((a, b) => a.Zone.CompareTo(b.Zone));
             perParcel[p] = pieces;
         });
 
         return perParcel.Where(p => p is not null).SelectMany(p => p!).ToList();
     }
 
-    private static OverlayPiece? Piece(int p, int z, OverlayFeature parcel, IPreparedGeometry zone, Geometry zoneGeometry)
+    /// <summary>Zones with more vertices than this are cut into parts before the overlay.</summary>
+    public const int MaxPartVertices = 256;
+
+    /// <summary>Cuts a polygon into parts of at most <see cref="MaxPartVertices"/> vertices by halving its envelope.</summary>
+    private static IEnumerable<Geometry> Subdivide(Geometry zone, int depth)
     {
-        if (!zone.Intersects(parcel.Geometry))
+        if (zone.NumPoints <= MaxPartVertices || depth >= 16)
         {
-            return null;
+            return zone.IsEmpty ? [] : [zone];
         }
 
-        if (zone.Covers(parcel.Geometry))
+        var e = zone.EnvelopeInternal;
+        var halves = e.Width >= e.Height
+            ? new[] { new Envelope(e.MinX, e.Centre.X, e.MinY, e.MaxY), new Envelope(e.Centre.X, e.MaxX, e.MinY, e.MaxY) }
+            : [new Envelope(e.MinX, e.MaxX, e.MinY, e.Centre.Y), new Envelope(e.MinX, e.MaxX, e.Centre.Y, e.MaxY)];
+        return halves.SelectMany(half =>
         {
-            return new OverlayPiece(p, z, parcel.AreaM2, true);
-        }
+            var clipped = PolygonalPart(OverlayNGRobust.Overlay(zone, zone.Factory.ToGeometry(half), SpatialFunction.Intersection));
+            return Subdivide(clipped, depth + 1);
+        });
+    }
 
-        var overlap = OverlayNGRobust.Overlay(parcel.Geometry, zoneGeometry, SpatialFunction.Intersection);
+    private static OverlayPiece? Piece(int p, int z, OverlayFeature parcel, IPreparedGeometry part, Geometry partGeometry) =>
+        part.Covers(parcel.Geometry) ? new OverlayPiece(p, z, parcel.AreaM2, true) : Intersect(p, z, parcel.Geometry, partGeometry);
+
+    private static OverlayPiece? Intersect(int p, int z, Geometry parcel, Geometry zone)
+    {
+        var overlap = OverlayNGRobust.Overlay(parcel, zone, SpatialFunction.Intersection);
         overlap.SRID = Srid.Cgcs2000;
         var area = EllipsoidalArea.Of(PolygonalPart(overlap));
         return area > 0 ? new OverlayPiece(p, z, area, false) : null;

@@ -105,6 +105,39 @@ public class IndicatorUnitTests
         Assert.Equal(150, mixed.ClassAreasM2["耕地"]);
     }
 
+    [Fact]
+    public void Overlay_with_a_large_zone_cut_into_parts_equals_the_direct_intersections()
+    {
+        // a 2,000-vertex circle (cut into parts) against a grid of 0.01° parcels
+        var zoneGeometry = new NetTopologySuite.Utilities.GeometricShapeFactory(Srid.Cgcs2000Factory)
+        {
+            NumPoints = 2000, Centre = new NetTopologySuite.Geometries.Coordinate(113.05, 30.05), Size = 0.083,
+        }.CreateCircle();
+        var zone = new OverlayFeature(1, zoneGeometry, EllipsoidalArea.Of(zoneGeometry));
+        var parcels = new List<OverlayFeature>();
+        for (var i = 0; i < 10; i++)
+        {
+            for (var j = 0; j < 10; j++)
+            {
+                parcels.Add(Feature(parcels.Count, FormattableString.Invariant(
+                    $"POLYGON(({113 + i * 0.01} {30 + j * 0.01}, {113.01 + i * 0.01} {30 + j * 0.01}, {113.01 + i * 0.01} {30.01 + j * 0.01}, {113 + i * 0.01} {30.01 + j * 0.01}, {113 + i * 0.01} {30 + j * 0.01}))")));
+            }
+        }
+
+        var pieces = ZoneOverlay.Compute(parcels, [zone]);
+
+        foreach (var piece in pieces)
+        {
+            var direct = parcels[piece.Parcel].Geometry.Intersection(zoneGeometry);
+            direct.SRID = Srid.Cgcs2000;
+            Assert.Equal(EllipsoidalArea.Of(ZoneOverlay.PolygonalPart(direct)), piece.AreaM2, piece.AreaM2 * 1e-9);
+        }
+
+        Assert.Equal(zone.AreaM2, pieces.Sum(p => p.AreaM2), zone.AreaM2 * 1e-6);
+        Assert.Contains(pieces, p => p.Whole);
+        Assert.True(pieces.Count is > 40 and < 100);
+    }
+
     private static OverlayFeature Feature(long id, string wkt)
     {
         var geometry = Wkt.Read(wkt);
