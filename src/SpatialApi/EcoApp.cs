@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Carter;
+using EcoSpatial.SpatialApi.Checks;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialApi.Problems;
 using EcoSpatial.SpatialApi.Startup;
@@ -24,6 +25,7 @@ public static class EcoApp
         builder.Services.AddDbContext<EcoDbContext>(o => EcoDatabase.Configure(o, dataSource));
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddSingleton<Indicators.IndicatorService>();
+        builder.Services.AddChecks(builder.Configuration);
 
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

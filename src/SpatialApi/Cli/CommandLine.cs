@@ -24,7 +24,8 @@ public static class CommandLine
             return args[0] switch
             {
                 "import" => await ImportAsync(args[1..]),
-                _ => Fail(2, $"unknown command '{args[0]}'; the service binary knows: serve, import"),
+                "check" => await CheckCommand.RunAsync(args[1..], Console.Out, Console.Error),
+                _ => Fail(2, $"unknown command '{args[0]}'; the service binary knows: serve, import, check"),
             };
         }
         catch (SpatialInputException e)

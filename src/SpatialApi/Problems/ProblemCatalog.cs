@@ -19,6 +19,7 @@ public static class ProblemCatalog
         ["unauthorized"] = (401, "An editor API key is required"),
         ["writes-disabled"] = (403, "Writes are disabled on this service"),
         ["not-found"] = (404, "Not found"),
+        ["conflict"] = (409, "The resource exists already"),
         ["wrong-crs"] = (422, "The coordinate reference system is not supported here"),
         ["invalid-geometry"] = (422, "The geometry is not valid"),
         ["not-polygonal"] = (422, "The geometry is not polygonal"),

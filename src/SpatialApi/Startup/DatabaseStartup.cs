@@ -25,6 +25,11 @@ internal sealed class DatabaseStartup(
             var folder = Path.GetFullPath(configuration["ECO_DEMO_DIR"] ?? "data/geo/demo", environment.ContentRootPath);
             await DemoLoader.LoadAsync(dataSource, folder, log, ct);
         }
+
+        if (configuration.GetValue("ECO_LOAD_DEMO", true))
+        {
+            await Checks.DemoChecks.EnsureAsync(dataSource, log, ct);
+        }
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
