@@ -4,16 +4,32 @@ using NetTopologySuite.Operation.Distance;
 
 namespace EcoSpatial.DemoCity;
 
-/// <summary>The GB/T 21010-2017 (三调) second-level classes the generator uses, with their names as in the standard.</summary>
+/// <summary>
+/// The GB/T 21010-2017 (三调) second-level classes the generator uses, named as in the project's code table
+/// (domain reference §5.1), which shortens a few official names (0601 工业, 0701 城镇住宅, 1003 公路).
+/// </summary>
 internal static class LandClasses
 {
     public static IReadOnlyDictionary<string, string> Names { get; } = new Dictionary<string, string>
     {
-        ["0101"] = "水田", ["0102"] = "水浇地", ["0103"] = "旱地", ["0201"] = "果园",
-        ["0301"] = "乔木林地", ["0305"] = "灌木林地", ["0307"] = "其他林地", ["0404"] = "其他草地",
-        ["0601"] = "工业用地", ["0701"] = "城镇住宅用地", ["0702"] = "农村宅基地",
-        ["1003"] = "公路用地", ["1006"] = "农村道路",
-        ["1101"] = "河流水面", ["1102"] = "湖泊水面", ["1104"] = "坑塘水面", ["1107"] = "沟渠", ["1108"] = "沼泽地",
+        ["0101"] = "水田",
+        ["0102"] = "水浇地",
+        ["0103"] = "旱地",
+        ["0201"] = "果园",
+        ["0301"] = "乔木林地",
+        ["0305"] = "灌木林地",
+        ["0307"] = "其他林地",
+        ["0404"] = "其他草地",
+        ["0601"] = "工业",
+        ["0701"] = "城镇住宅",
+        ["0702"] = "农村宅基地",
+        ["1003"] = "公路",
+        ["1006"] = "农村道路",
+        ["1101"] = "河流水面",
+        ["1102"] = "湖泊水面",
+        ["1104"] = "坑塘水面",
+        ["1107"] = "沟渠",
+        ["1108"] = "沼泽地",
     };
 
     /// <summary>建设用地 per GB/T 21010 附录A: 05–09, 10 except 1006, 1109, 1201.</summary>
@@ -135,7 +151,7 @@ internal sealed class LandUse
         }
 
         var kind = Hash.Unit(_seed, Stream + 31, cell, piece);
-        return d < 1.8 * t.UrbanRadius ? (kind < 0.65 ? "0701" : "0601") : (kind < 0.6 ? "0702" : "0601");
+        return d < 1.8 * t.UrbanRadius ? (kind < 0.7 ? "0701" : "0601") : (kind < 0.75 ? "0702" : "0601");
     }
 
     private string Plain(double x, double y, Town t, Coordinate p)
