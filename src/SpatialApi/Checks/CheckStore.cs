@@ -37,8 +37,11 @@ public sealed class CheckStore(NpgsqlDataSource db)
         schedule_since, layers_seen
         """;
 
-    /// <summary>The newest version id of the given layers (0 when none): what a new definition has "seen".</summary>
-    private const string LayersSeenSql = "(SELECT coalesce(max(id), 0) FROM layer_versions WHERE layer = ANY(@layers))";
+    /// <summary>
+    /// How many versions the given layers have: what a new definition has "seen" (the scheduler runs a check when the
+    /// count grows; counts, unlike ids drawn at the start of an import, grow in commit order).
+    /// </summary>
+    private const string LayersSeenSql = "(SELECT count(*) FROM layer_versions WHERE layer = ANY(@layers))";
 
     /// <summary>Every check not deleted, by id.</summary>
     public async Task<List<CheckDefinition>> ListAsync(CancellationToken ct)
@@ -90,7 +93,7 @@ public sealed class CheckStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Replaces a definition (revision + 1). A changed schedule counts from now, so no run is "missed" by the change;
-    /// the imports already made count as seen.
+    /// the imports already made (of the layers the new definition reads) count as seen.
     /// </summary>
     public async Task<CheckDefinition?> ReplaceAsync(CheckDefinition check, CancellationToken ct)
     {
@@ -99,7 +102,7 @@ public sealed class CheckStore(NpgsqlDataSource db)
                 schedule_since = CASE WHEN schedule IS DISTINCT FROM @schedule OR time_zone IS DISTINCT FROM @zone
                                       THEN now() ELSE schedule_since END,
                 schedule = @schedule, time_zone = @zone, webhooks = @webhooks::jsonb, enabled = @enabled, updated_at = now(),
-                layers_seen = greatest(layers_seen, {LayersSeenSql})
+                layers_seen = {LayersSeenSql}
             WHERE id = @id AND deleted_at IS NULL
             RETURNING {Columns}
             """);

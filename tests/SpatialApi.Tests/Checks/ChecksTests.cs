@@ -56,6 +56,9 @@ public class ChecksTests : IAsyncLifetime
         using var receiver = new WebhookReceiver(HttpStatusCode.InternalServerError); // the first delivery fails once
         await using var host = new ChecksHost(db.ConnectionString).Started();
         var editor = host.CreateEditor();
+        // Another layer first, so the red-line version ids (2, 3, 4) differ from their counts (1, 2, 3).
+        (await editor.PostAsync("/api/layers/admin-units/versions", Upload(Collection(
+            Feature("""{"XZQDM":"420984001","XZQMC":"甲镇","DXLB":"平原"}""", Square(113.0, 30.0, 0.1))), "2000-01-01"))).EnsureSuccessStatusCode();
         await Import(editor, Redlines2021, "2021-12-31", "批复 2021");
         await Define(editor, RedlineCheck("redline", "2021-12-31", receiver.Url));
 
@@ -69,7 +72,8 @@ public class ChecksTests : IAsyncLifetime
         var figures = fail.GetProperty("figures");
         Assert.True(figures.GetProperty("netM2").GetDouble() < -1e6, "0.005° × 0.05° is about 2.4 km²");
         Assert.Equal(figures.GetProperty("lostM2").GetDouble(), figures.GetProperty("unapprovedLossM2").GetDouble());
-        Assert.Equal([1L, 2L], fail.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("versionId").GetInt64()));
+        Assert.Equal([2L, 3L], fail.GetProperty("inputs").EnumerateArray()
+            .Where(i => i.GetProperty("layer").GetString() == "redlines").Select(i => i.GetProperty("versionId").GetInt64()));
         Assert.Equal("2021-12-31", fail.GetProperty("definition").GetProperty("parameters").GetProperty("baseline").GetString());
 
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Received.Count == 2), "the alert, delivered on the second attempt");
