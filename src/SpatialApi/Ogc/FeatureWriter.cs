@@ -28,6 +28,8 @@ public static class FeatureWriter
         int limit, CancellationToken ct)
     {
         var types = PropertyTypes(layer, properties);
+        var names = properties.Select(p => JsonEncodedText.Encode(p, Options.Encoder)).ToArray();
+        var flushed = json.BytesCommitted;
         var count = 0;
         int? last = null;
         while (await reader.ReadAsync(ct))
@@ -38,12 +40,16 @@ public static class FeatureWriter
             }
 
             last = reader.GetInt32(1);
-            WriteFeature(json, reader, properties, types);
+            WriteFeature(json, reader, names, types);
             count++;
-            if (json.BytesPending > FlushBytes)
+
+            // Over a pipe the writer commits every few KiB by itself (BytesPending stays small): count what was
+            // written since the last flush, and flush (send, and wait while the client is behind) every 64 KiB.
+            if (json.BytesCommitted + json.BytesPending - flushed > FlushBytes)
             {
                 json.Flush();
                 await body.FlushAsync(ct);
+                flushed = json.BytesCommitted;
             }
         }
 
@@ -52,15 +58,20 @@ public static class FeatureWriter
 
     /// <summary>Writes the current row as one feature object.</summary>
     public static void WriteFeature(
-        Utf8JsonWriter json, NpgsqlDataReader reader, IReadOnlyList<string> properties, FieldType[] types, Action<Utf8JsonWriter>? more = null)
+        Utf8JsonWriter json, NpgsqlDataReader reader, IReadOnlyList<string> properties, FieldType[] types, Action<Utf8JsonWriter>? more = null) =>
+        WriteFeature(json, reader, [.. properties.Select(p => JsonEncodedText.Encode(p, Options.Encoder))], types, more);
+
+    /// <summary>Writes the current row as one feature object; property names pre-encoded.</summary>
+    public static void WriteFeature(
+        Utf8JsonWriter json, NpgsqlDataReader reader, JsonEncodedText[] properties, FieldType[] types, Action<Utf8JsonWriter>? more = null)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "Feature"u8);
         json.WriteNumber("id"u8, reader.GetInt64(0));
         json.WritePropertyName("geometry"u8);
-        json.WriteRawValue(reader.GetString(2), skipInputValidation: true);
+        json.WriteRawValue(reader.GetFieldValue<byte[]>(2), skipInputValidation: true); // PostGIS's UTF-8, copied as is
         json.WriteStartObject("properties"u8);
-        for (var i = 0; i < properties.Count; i++)
+        for (var i = 0; i < properties.Length; i++)
         {
             var column = i + 3;
             json.WritePropertyName(properties[i]);
@@ -74,7 +85,7 @@ public static class FeatureWriter
             }
             else
             {
-                json.WriteStringValue(reader.GetString(column));
+                json.WriteStringValue(reader.GetFieldValue<byte[]>(column)); // UTF-8 straight from the wire
             }
         }
 
