@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace EcoSpatial.SpatialApi.Ogc;
@@ -23,8 +24,28 @@ public static class VersionLookup
     /// <summary>The id of the newest import of a layer (any as-of date): it changes exactly when a version is added.</summary>
     public const string NewestImport = "SELECT max(id) FROM layer_versions WHERE layer = $1";
 
-    public static Task<SelectedVersion?> ByIdAsync(NpgsqlDataSource dataSource, string layer, long id, CancellationToken ct) =>
-        SingleAsync(dataSource, ById, ct, layer, id);
+    /// <summary>
+    /// Versions read by id, kept: a version never changes once stored, so a pinned request (every next link and
+    /// tile URL) needs no lookup. Keyed by database too, since tests and benchmarks run several in one process.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(string Database, string Layer, long Id), SelectedVersion> Pinned = new();
+
+    public static async Task<SelectedVersion?> ByIdAsync(NpgsqlDataSource dataSource, string layer, long id, CancellationToken ct)
+    {
+        var key = (dataSource.ConnectionString, layer, id);
+        if (Pinned.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var version = await SingleAsync(dataSource, ById, ct, layer, id);
+        if (version is not null)
+        {
+            Pinned[key] = version;
+        }
+
+        return version;
+    }
 
     public static Task<SelectedVersion?> InForceAsync(NpgsqlDataSource dataSource, string layer, DateOnly? on, CancellationToken ct) =>
         SingleAsync(dataSource, InForce, ct, layer, on is { } d ? d : DBNull.Value);
