@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace EcoSpatial.SpatialApi.Checks;
 
@@ -70,10 +72,12 @@ public sealed class AlertSender(HttpClient http, CheckLedger ledger, CheckOption
             },
             links = new { runs = $"/api/checks/{check.Id}/runs", run = $"/api/checks/{check.Id}/runs/{run.Id}" },
         };
-        await Task.WhenAll(check.Webhooks.Select((url, i) => DeliverAsync(run, alertEvent, i, url, message, ct)));
+        // Serialised once, sent with a Content-Length (simple receivers do not read chunked bodies).
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, CheckJson.Options);
+        await Task.WhenAll(check.Webhooks.Select((url, i) => DeliverAsync(run, alertEvent, i, url, body, ct)));
     }
 
-    private async Task DeliverAsync(CheckRun run, string alertEvent, int webhook, string url, object message, CancellationToken ct)
+    private async Task DeliverAsync(CheckRun run, string alertEvent, int webhook, string url, byte[] body, CancellationToken ct)
     {
         var target = CheckValidation.Redact(url);
         for (var attempt = 1; attempt <= options.AlertAttempts; attempt++)
@@ -100,7 +104,9 @@ public sealed class AlertSender(HttpClient http, CheckLedger ledger, CheckOption
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(options.AlertTimeout);
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(message, options: CheckJson.Options) };
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
                 request.Headers.Add("X-Eco-Event", alertEvent);
                 request.Headers.Add("X-Eco-Delivery", $"{run.Id}-{webhook}-{attempt}");
                 using var response = await http.SendAsync(request, timeout.Token);
@@ -112,7 +118,8 @@ public sealed class AlertSender(HttpClient http, CheckLedger ledger, CheckOption
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
-                error = e is OperationCanceledException ? $"no answer within {options.AlertTimeout.TotalSeconds:0.#} s" : e.Message;
+                error = e is OperationCanceledException ? $"no answer within {options.AlertTimeout.TotalSeconds:0.#} s"
+                    : e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
             }
 
             var delivered = error is null;

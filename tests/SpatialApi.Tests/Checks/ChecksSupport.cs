@@ -95,7 +95,9 @@ public sealed class WebhookReceiver : IDisposable
 
             using var reader = new StreamReader(context.Request.InputStream);
             var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
-            var answer = answers.TryDequeue(out var queued) ? queued : HttpStatusCode.OK;
+            // Like many small receivers, refuse a body without Content-Length (chunked); else the queued answer or 200.
+            var answer = context.Request.ContentLength64 < 0 ? HttpStatusCode.LengthRequired
+                : answers.TryDequeue(out var queued) ? queued : HttpStatusCode.OK;
             Received.Enqueue((context.Request.Headers["X-Eco-Event"], body, answer));
             context.Response.StatusCode = (int)answer;
             context.Response.Close();
