@@ -35,9 +35,10 @@ public readonly record struct OverlayPiece(int Parcel, int Zone, double AreaM2, 
 /// a parcel part inside two zones is counted once per zone.</para>
 /// <para>Zones with more than <see cref="MaxPartVertices"/> vertices are first cut into parts by recursive
 /// halving of their envelope (as PostGIS <c>ST_Subdivide</c> does), so that a parcel on a zone boundary is
-/// intersected with a small part, not the whole zone. A parcel that meets two parts of a zone (it crosses a cut
-/// line) is intersected with the whole zone, so the cut never adds vertices to a piece and every piece equals the
-/// direct intersection.</para>
+/// intersected with a small part, not the whole zone; a parcel that crosses a cut line is intersected with each part
+/// it meets and the pieces are summed. The cut adds a vertex where it crosses a parcel edge, and geodesics through
+/// that vertex enclose a slightly different area than the undivided edge: about 1e-8 of the piece for 250 m
+/// parcels, 3e-6 for 1 km ones, the same as PostGIS gives with <c>ST_Subdivide</c>.</para>
 /// <para>Parcels are processed in parallel; the result is ordered by parcel then zone, so it is deterministic.</para>
 /// </remarks>
 public static class ZoneOverlay
@@ -70,11 +71,7 @@ public static class ZoneOverlay
             var touching = tree.Query(parcel.EnvelopeInternal).Where(i => prepared[i].Intersects(parcel)).GroupBy(i => parts[i].Zone);
             foreach (var zoneParts in touching.OrderBy(g => g.Key))
             {
-                // One part: the parcel does not cross a cut line, so parcel ∩ part = parcel ∩ zone, vertex for vertex.
-                // Several: intersect with the whole zone, so that no cut line adds vertices to the piece.
-                var piece = zoneParts.Count() == 1
-                    ? Piece(p, zoneParts.Key, parcels[p], prepared[zoneParts.First()], parts[zoneParts.First()].Part)
-                    : Intersect(p, zoneParts.Key, parcel, zones[zoneParts.Key].Geometry);
+                var piece = Piece(p, zoneParts.Key, parcels[p], zoneParts.Select(i => (prepared[i], parts[i].Part)));
                 if (piece is { } found)
                 {
                     (pieces ??= []).Add(found);
@@ -109,8 +106,22 @@ public static class ZoneOverlay
         });
     }
 
-    private static OverlayPiece? Piece(int p, int z, OverlayFeature parcel, IPreparedGeometry part, Geometry partGeometry) =>
-        part.Covers(parcel.Geometry) ? new OverlayPiece(p, z, parcel.AreaM2, true) : Intersect(p, z, parcel.Geometry, partGeometry);
+    /// <summary>The parcel's piece in one zone, from the zone's parts that the parcel meets.</summary>
+    private static OverlayPiece? Piece(int p, int z, OverlayFeature parcel, IEnumerable<(IPreparedGeometry Prepared, Geometry Geometry)> parts)
+    {
+        var area = 0.0;
+        foreach (var part in parts)
+        {
+            if (part.Prepared.Covers(parcel.Geometry))
+            {
+                return new OverlayPiece(p, z, parcel.AreaM2, true); // other parts can only touch its boundary
+            }
+
+            area += Intersect(p, z, parcel.Geometry, part.Geometry)?.AreaM2 ?? 0;
+        }
+
+        return area > 0 ? new OverlayPiece(p, z, area, false) : null;
+    }
 
     private static OverlayPiece? Intersect(int p, int z, Geometry parcel, Geometry zone)
     {

@@ -106,7 +106,7 @@ public class IndicatorUnitTests
     }
 
     [Fact]
-    public void Overlay_with_a_large_zone_cut_into_parts_equals_the_direct_intersections()
+    public void Overlay_with_a_large_zone_cut_into_parts_agrees_with_the_direct_intersections()
     {
         // a 2,000-vertex circle (cut into parts) against a grid of 0.01° parcels
         var zoneGeometry = new NetTopologySuite.Utilities.GeometricShapeFactory(Srid.Cgcs2000Factory)
@@ -130,7 +130,8 @@ public class IndicatorUnitTests
         {
             var direct = parcels[piece.Parcel].Geometry.Intersection(zoneGeometry);
             direct.SRID = Srid.Cgcs2000;
-            Assert.Equal(EllipsoidalArea.Of(ZoneOverlay.PolygonalPart(direct)), piece.AreaM2, piece.AreaM2 * 1e-9);
+            // 1e-5: a 1 km parcel edge cut by a part boundary gains a vertex (see ZoneOverlay remarks)
+            Assert.Equal(EllipsoidalArea.Of(ZoneOverlay.PolygonalPart(direct)), piece.AreaM2, piece.AreaM2 * 1e-5);
         }
 
         Assert.Equal(zone.AreaM2, pieces.Sum(p => p.AreaM2), zone.AreaM2 * 1e-6);

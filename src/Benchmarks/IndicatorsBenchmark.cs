@@ -1,0 +1,165 @@
+using System.Net.Http.Json;
+using System.Text;
+using EcoSpatial.SpatialApi.Indicators;
+using Npgsql;
+using static EcoSpatial.Benchmarks.Timing;
+
+namespace EcoSpatial.Benchmarks;
+
+/// <summary>
+/// The indicator engine beside the best hand-written PostGIS SQL for the same figures, in the same run:
+/// (1) cold: every 林草覆盖率 figure (per town) and every encroachment figure (construction land in red lines, reserve
+/// core zones and water-source zones) for the current land-use version, computed by a fresh
+/// <see cref="IndicatorService"/> (fetch + in-process overlay) against the tuned SQL of the stack notes (zones cut with
+/// <c>ST_Subdivide</c> driving a lateral join, a covered parcel counted whole, else <c>ST_Intersection</c>);
+/// (2) warm: each indicator through HTTP once its overlay is cached (p50 over repeated calls);
+/// (3) screening of a 1 km² site through HTTP.
+/// </summary>
+public sealed class IndicatorsBenchmark : IBenchmarkSuite
+{
+    private const int ColdRounds = 3;
+    private const int WarmRounds = 30;
+
+    public string Name => "indicators";
+
+    public string Summary => "indicators cold (overlay) vs hand-written PostGIS SQL, warm p50, screening p50";
+
+    public async Task<string> RunAsync(BenchContext context, CancellationToken ct)
+    {
+        var report = new StringBuilder();
+        report.AppendLine("| data set | parcels | EcoSpatial cold (median) | hand-written SQL (median) | ratio | figures agree |");
+        report.AppendLine("|---|---:|---:|---:|---:|---|");
+        report.AppendLine(await ColdRowAsync("demo city", context.DataSource, ct));
+        if (context.BigConnectionString is { } big)
+        {
+            await using var bigSource = SpatialApi.Persistence.EcoDatabase.CreateDataSource(big);
+            report.AppendLine(await ColdRowAsync("ECO_BENCH_BIG_DB", bigSource, ct));
+        }
+
+        report.AppendLine();
+        report.AppendLine("Cold = a fresh engine: fetch the parcels and zones, overlay, aggregate. The SQL computes only the same figures");
+        report.AppendLine("(it filters the forest/grass and construction classes first; EcoSpatial overlays every parcel once and reuses it).");
+        report.AppendLine();
+        report.AppendLine("| warm, through HTTP on the demo city | p50 ms | p90 ms |");
+        report.AppendLine("|---|---:|---:|");
+        foreach (var query in new[]
+                 {
+                     "redline-area-change?from=2021-12-31&to=2023-12-31", "reserve-integrity", "forest-grass-coverage?asOf=2023-12-31",
+                     "natural-land-share?asOf=2023-12-31&from=2021-12-31", "encroachment?asOf=2023-12-31&since=2021-12-31",
+                     "habitat-quality?asOf=2023-12-31",
+                 })
+        {
+            var url = $"/api/indicators/{query}";
+            await context.Http.GetStringAsync(url, ct); // cold once
+            var times = new List<double>();
+            for (var i = 0; i < WarmRounds; i++)
+            {
+                times.Add(await MillisecondsAsync(async () => await context.Http.GetStringAsync(url, ct)));
+            }
+
+            report.AppendLine($"| `{query}` | {F(Median(times), 1)} | {F(Percentile(times, 0.9), 1)} |");
+        }
+
+        var site = await ScreeningSiteAsync(context.DataSource, ct);
+        var screening = new List<double>();
+        for (var i = 0; i < WarmRounds; i++)
+        {
+            screening.Add(await MillisecondsAsync(async () =>
+                (await context.Http.PostAsJsonAsync("/api/screening", site, ct)).EnsureSuccessStatusCode()));
+        }
+
+        report.AppendLine($"| `POST /api/screening` (1 km² site) | {F(Median(screening), 1)} | {F(Percentile(screening, 0.9), 1)} |");
+        report.AppendLine();
+        report.AppendLine("Not measured yet: the incremental case (a new land-use version changing 3 % of parcels); each new version is overlaid cold.");
+        return report.ToString();
+    }
+
+    private static async Task<string> ColdRowAsync(string name, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var ids = await CurrentVersionsAsync(db, ct);
+        var (engine, sql) = (new List<double>(), new List<double>());
+        (double Forest, double Construction) engineFigures = default, sqlFigures = default;
+        for (var i = 0; i < ColdRounds; i++)
+        {
+            engine.Add(await MillisecondsAsync(async () => engineFigures = await EngineAsync(db, ct)));
+            sql.Add(await MillisecondsAsync(async () => sqlFigures = await SqlAsync(db, ids, ct)));
+        }
+
+        var agree = Math.Abs(engineFigures.Forest - sqlFigures.Forest) <= 1e-6 * sqlFigures.Forest
+            && Math.Abs(engineFigures.Construction - sqlFigures.Construction) <= 1e-6 * Math.Max(1, sqlFigures.Construction);
+        return $"| {name} | {N(ids.Parcels)} | {F(Median(engine) / 1000, 2)} s | {F(Median(sql) / 1000, 2)} s | {F(Median(engine) / Median(sql), 2)} | " +
+            $"{(agree ? "yes" : "NO")} (forest+grass {N(engineFigures.Forest)} m², construction in zones {N(engineFigures.Construction)} m²) |";
+    }
+
+    /// <summary>A fresh engine: coverage and encroachment from nothing cached.</summary>
+    private static async Task<(double Forest, double Construction)> EngineAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        var service = new IndicatorService(db);
+        var coverage = await service.ComputeAsync("forest-grass-coverage", new IndicatorQuery(null, null, null, null, null), ct);
+        var overlaps = await service.OverlapsAsync(new IndicatorQuery(null, null, null, null, null), ct);
+        var forest = System.Text.Json.JsonSerializer.SerializeToElement(coverage.Details);
+        var construction = overlaps!.Value.Overlaps
+            .Where(o => EcoSpatial.SpatialCore.Landuse.LandUseCodes.IsConstruction(o.Overlap.ClassCode)).Sum(o => o.Overlap.OverlapM2);
+        return (forest.GetProperty("forestM2").GetDouble() + forest.GetProperty("grassM2").GetDouble(), construction);
+    }
+
+    private sealed record Versions(long Landuse, long Admin, long Redlines, long Reserves, long Water, long Parcels);
+
+    private static async Task<Versions> CurrentVersionsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        async Task<long> Current(string layer)
+        {
+            await using var command = db.CreateCommand("SELECT id FROM layer_versions WHERE layer = $1 ORDER BY as_of DESC, id DESC LIMIT 1");
+            command.Parameters.Add(new() { Value = layer });
+            return await command.ExecuteScalarAsync(ct) is long id ? id : -1;
+        }
+
+        var landuse = await Current("landuse");
+        await using var count = db.CreateCommand("SELECT feature_count FROM layer_versions WHERE id = $1");
+        count.Parameters.Add(new() { Value = landuse });
+        return new Versions(landuse, await Current("admin-units"), await Current("redlines"), await Current("reserves"),
+            await Current("water-source-zones"), Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The best hand-written SQL for the same figures (stack notes: zone-driven lateral join, covered shortcut).</summary>
+    private static async Task<(double Forest, double Construction)> SqlAsync(NpgsqlDataSource db, Versions v, CancellationToken ct)
+    {
+        const string Piece = "CASE WHEN ST_CoveredBy(l.geom, z.g) THEN ST_Area(l.geom::geography) ELSE ST_Area(ST_Intersection(l.geom, z.g)::geography) END";
+        const string Construction = "((l.class_code ~ '^(05|06|07|08|09|10)' AND l.class_code <> '1006') OR l.class_code IN ('1109', '1201'))";
+        var sql = $"""
+            WITH towns AS (SELECT ST_Subdivide(geom, 256) AS g FROM admin_units WHERE version_id = {v.Admin}),
+                 zones AS (
+                   SELECT ST_Subdivide(geom, 256) AS g FROM redlines WHERE version_id = {v.Redlines}
+                   UNION ALL SELECT ST_Subdivide(geom, 256) FROM reserves WHERE version_id = {v.Reserves} AND zone LIKE '%核心%'
+                   UNION ALL SELECT ST_Subdivide(geom, 256) FROM water_source_zones WHERE version_id = {v.Water} AND (level LIKE '%一级%' OR level LIKE '%二级%'))
+            SELECT (SELECT coalesce(sum(x.a), 0) FROM towns z CROSS JOIN LATERAL (
+                      SELECT {Piece} AS a FROM landuse l WHERE l.version_id = {v.Landuse} AND ST_Intersects(l.geom, z.g)
+                        AND l.class_code IN ('0301', '0302', '0305', '0307', '0401', '0403', '0404')) x),
+                   (SELECT coalesce(sum(x.a), 0) FROM zones z CROSS JOIN LATERAL (
+                      SELECT {Piece} AS a FROM landuse l WHERE l.version_id = {v.Landuse} AND ST_Intersects(l.geom, z.g) AND {Construction}) x)
+            """;
+        await using var command = db.CreateCommand(sql);
+        command.CommandTimeout = 3600;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetDouble(0), reader.GetDouble(1));
+    }
+
+    private static async Task<object> ScreeningSiteAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom) AS c FROM redlines ORDER BY version_id DESC, id LIMIT 1) x
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var (lon, lat) = await reader.ReadAsync(ct) ? (reader.GetDouble(0), reader.GetDouble(1)) : (113.7, 30.6);
+        const double Half = 0.0052; // ≈ 1 km × 1 km at 30°N
+        return new
+        {
+            geometry = new
+            {
+                type = "Polygon",
+                coordinates = new[] { new[] { new[] { lon - Half, lat - Half }, [lon + Half, lat - Half], [lon + Half, lat + Half], [lon - Half, lat + Half], [lon - Half, lat - Half] } },
+            },
+        };
+    }
+}
