@@ -33,7 +33,6 @@ internal sealed class Parcels
     private const int Reach = 3; // neighbours within ±3 squares: a cell's radius is < √2 squares
     private const int RowsPerBatch = 24;
 
-    private readonly Frame _frame;
     private readonly LocalPlane _plane;
     private readonly long _seed;
     private readonly double _ox, _oy;
@@ -43,7 +42,7 @@ internal sealed class Parcels
     private readonly (Envelope Envelope, IndexedPointInAreaLocator Locator)[] _landMetres;
     private readonly bool[] _nearBoundary;
     private readonly IndexedFacetDistance _boundaries;
-    private readonly int _tileSquares;
+    private readonly int _tileSquares, _tilesX;
     private readonly Lazy<Geometry?[]>[] _tiles;
     private readonly LandUse _landUse;
     private readonly Dictionary<long, List<PlantedChange>> _planted = [];
@@ -51,7 +50,6 @@ internal sealed class Parcels
 
     public Parcels(Frame frame, IReadOnlyList<Town> towns, Zones zones, long seed, int requested)
     {
-        _frame = frame;
         _plane = frame.Plane;
         _seed = seed;
         _land = towns.Select(t => OutputGrid.Difference(t.Area, frame.RiverSurface)).ToArray();
@@ -72,10 +70,10 @@ internal sealed class Parcels
             landMetres.SelectMany(g => LinearComponentExtracter.GetLines(g)).ToArray()));
         _boundaries.Distance(LocalPlane.MetricFactory.CreatePoint(new Coordinate(0, 0)));
         _tileSquares = (int)Math.Ceiling(Math.Max(16 * Spacing, 1500) / Spacing);
-        var tilesX = (_nx + _tileSquares - 1) / _tileSquares;
+        _tilesX = (_nx + _tileSquares - 1) / _tileSquares;
         var tilesY = (_ny + _tileSquares - 1) / _tileSquares;
-        _tiles = Enumerable.Range(0, tilesX * tilesY)
-            .Select(t => new Lazy<Geometry?[]>(() => Tile(t % tilesX, t / tilesX)))
+        _tiles = Enumerable.Range(0, _tilesX * tilesY)
+            .Select(t => new Lazy<Geometry?[]>(() => Tile(t % _tilesX, t / _tilesX)))
             .ToArray();
 
         _landUse = new LandUse(frame, towns, new TownIndex(frame, towns), zones, seed, Spacing);
@@ -136,7 +134,7 @@ internal sealed class Parcels
             }
 
             var cellDegrees = _plane.ToDegrees(Polygon(cell));
-            var tile = _tiles[(j / _tileSquares) * ((_nx + _tileSquares - 1) / _tileSquares) + i / _tileSquares].Value;
+            var tile = _tiles[(j / _tileSquares) * _tilesX + i / _tileSquares].Value;
             var piece = 0;
             for (var town = 0; town < _land.Length; town++)
             {

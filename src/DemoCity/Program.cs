@@ -49,9 +49,10 @@ try
     Console.WriteLine($"wrote {Path.GetFullPath(output)} (seed {seed}) in {clock.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or AggregateException)
 {
-    return Fail($"generation failed: {e.Message}", 1);
+    var cause = e is AggregateException a ? a.Flatten().InnerExceptions[0] : e;
+    return Fail($"generation failed: {cause.Message}", 1);
 }
 
 static int Fail(string message, int code = 2)

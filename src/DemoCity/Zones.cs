@@ -51,156 +51,185 @@ internal sealed record Zones(
 
     public static Zones Build(Frame frame, IReadOnlyList<Town> towns, long seed)
     {
-        var draws = new Draws(seed, Stream);
-        var shapeNoise = new Noise(seed, Stream + 1, 1500, 2);
-        var f = LocalPlane.MetricFactory;
-        var outline = frame.OutlineMetres;
-        var inside = new IndexedPointInAreaLocator(outline);
-        var border = new IndexedFacetDistance(outline.Boundary);
-        var river = new IndexedFacetDistance(frame.RiverMetres);
-        bool Inside(double x, double y) => inside.Locate(new Coordinate(x, y)) == Location.Interior;
-        double ToBorder(double x, double y) => border.Distance(f.CreatePoint(new Coordinate(x, y)));
-        double ToRiver(double x, double y) => river.Distance(f.CreatePoint(new Coordinate(x, y)));
-        var env = outline.EnvelopeInternal;
+        var site = new Layout(frame, towns, seed);
         var planted = new List<PlantedChange>();
 
-        // Water sources: one intake upstream of the seat, one upstream of the riverside plain town farthest from it.
-        var line = new LengthIndexedLine(frame.RiverMetres);
-        var intakes = new List<(double S, Town Town)>();
-        var seatIndex = line.Project(new Coordinate(frame.SeatMetres.X, frame.SeatMetres.Y));
-        intakes.Add((UpstreamInside(line, seatIndex - 3000, Inside), towns[0]));
-        var second = towns.Skip(1).Where(t => !t.Hills)
-            .Select(t => (Town: t, S: line.Project(new Coordinate(t.Centre.X, t.Centre.Y))))
-            .Where(t => Math.Abs(t.S - intakes[0].S) > 15_000 && ToRiver(t.Town.Centre.X, t.Town.Centre.Y) < 6000)
-            .OrderBy(t => ToRiver(t.Town.Centre.X, t.Town.Centre.Y))
-            .First();
-        intakes.Add((UpstreamInside(line, second.S - 1500, Inside), second.Town));
+        var (waterSources, intakes, level1, level2) = BuildWaterSources(site, planted);
+        var (lake, lakeWater) = Lake(site);
+        var forest = ForestBlocks(site);
+        var (redLines, redLinesMetres) = BuildRedLines(site, lake, forest, intakes, planted);
+        var (reserves, core) = BuildReserves(site, forest, lake, planted);
 
-        var waterSources = new List<WaterSourceZone>();
-        Geometry level1All = f.CreatePolygon(), level2All = f.CreatePolygon();
-        foreach (var (s, town) in intakes)
+        var strict = LocalPlane.MetricFactory.BuildGeometry(redLinesMetres.Append(core).Append(level1)).Union();
+        return new Zones(redLines, reserves, waterSources, planted, lake, lakeWater,
+            LocalPlane.MetricFactory.BuildGeometry(forest).Union(), strict, level2.Difference(level1));
+    }
+
+    /// <summary>
+    /// Two intakes on the Han River, each with a 一级 and a 二级 zone by the HJ 338-2018 river defaults, and the
+    /// planted construction in them (a house in the first 一级 zone, a factory in each 二级 zone).
+    /// </summary>
+    private static (List<WaterSourceZone> Zones, List<double> Intakes, Geometry Level1, Geometry Level2) BuildWaterSources(
+        Layout site, List<PlantedChange> planted)
+    {
+        var line = site.River;
+        var first = site.ReachNear(line.Project(new Coordinate(site.Frame.SeatMetres.X, site.Frame.SeatMetres.Y)) - 3000, []);
+
+        // The second: upstream of the riverside plain town nearest to the river, at least 15 km along it from the first.
+        var town = site.Towns.Skip(1).Where(t => !t.Hills)
+            .Select(t => (Town: t, S: line.Project(new Coordinate(t.Centre.X, t.Centre.Y))))
+            .Where(t => Math.Abs(t.S - first) > 15_000)
+            .OrderBy(t => site.ToRiver(t.Town.Centre.X, t.Town.Centre.Y))
+            .Select(t => (double?)t.S)
+            .FirstOrDefault();
+        var second = site.ReachNear((town ?? first - 20_000) - 1500, [first]);
+
+        var zones = new List<WaterSourceZone>();
+        Geometry level1All = LocalPlane.MetricFactory.CreatePolygon(), level2All = LocalPlane.MetricFactory.CreatePolygon();
+        foreach (var s in new[] { first, second })
         {
-            var name = $"汉川市{town.Name}汉江饮用水水源地";
+            var intake = line.ExtractPoint(s);
+            var name = $"汉川市{site.Towns.MinBy(t => Distance(t.Centre, (intake.X, intake.Y)))!.Name}汉江饮用水水源地";
             var level1 = FlatBuffer(line.ExtractLine(s - 1000, s + 100), Frame.RiverHalfWidth + 50);
             var level2 = FlatBuffer(line.ExtractLine(s - 3000, s + 300), Frame.RiverHalfWidth + 50 + 1000).Difference(level1);
-            var level1Degrees = Clip(frame, level1);
-            waterSources.Add(new WaterSourceZone(name, "一级", level1Degrees));
-            waterSources.Add(new WaterSourceZone(name, "二级", OutputGrid.Difference(Clip(frame, level2), level1Degrees)));
+            var level1Degrees = site.Clip(level1);
+            zones.Add(new WaterSourceZone(name, "一级", level1Degrees));
+            zones.Add(new WaterSourceZone(name, "二级", OutputGrid.Difference(site.Clip(level2), level1Degrees)));
             level1All = level1All.Union(level1);
             level2All = level2All.Union(level2);
         }
 
-        // Planted: a house in the first 一级 zone, on its land strip; factories on the land of both 二级 zones.
-        var (s1, _) = intakes[0];
-        planted.Add(Bank(line, s1 - 400, 175, Inside, "一级水源保护区内新增建设", "0101", "0702"));
-        planted.Add(Bank(line, s1 - 2000, 700, Inside, "二级水源保护区内新增工业", "0101", "0601"));
-        planted.Add(Bank(line, intakes[1].S - 2500, -650, Inside, "二级水源保护区内新增工业", "0101", "0601"));
+        planted.Add(site.Bank(first - 400, 175, "一级水源保护区内新增建设", "0101", "0702"));
+        planted.Add(site.Bank(first - 2000, 700, "二级水源保护区内新增工业", "0101", "0601"));
+        planted.Add(site.Bank(second - 2500, -650, "二级水源保护区内新增工业", "0101", "0601"));
+        return (zones, [first, second], level1All, level2All);
+    }
 
-        // The lake: on the plain, away from the river, the border and the towns.
-        var plain = towns.Where(t => !t.Hills).ToList();
-        var lakeCentre = Place(draws, env, 4000, p =>
-            Inside(p.X, p.Y) && ToBorder(p.X, p.Y) > 4500 && ToRiver(p.X, p.Y) > 6000
-            && towns.All(t => Distance(t.Centre, p) > 4000)
-            && plain.Any(t => t.Area.Contains(frame.Plane.ToDegreesPoint(p))));
-        var lake = Blob(lakeCentre, 2400, shapeNoise);
-        var lakeWater = Blob(lakeCentre, 1700, shapeNoise);
+    /// <summary>A lake with its marsh fringe (and its open water), on the plain, away from the river, border and towns.</summary>
+    private static (Polygon Lake, Polygon Water) Lake(Layout site)
+    {
+        var centre = site.Place(4000, p =>
+            site.Inside(p.X, p.Y) && site.ToBorder(p.X, p.Y) > 4500 && site.ToRiver(p.X, p.Y) > 6000
+            && site.Towns.All(t => Distance(t.Centre, p) > 4000) && site.OnPlain(p));
+        return (site.Blob(centre, 2400), site.Blob(centre, 1700));
+    }
 
-        // Red lines, each clipped to the outline and to what earlier ones left free.
-        var redLines = new List<(string Name, string Function, Geometry Metres)>
-        {
-            ("汉江汉川段河流生态廊道", "水源涵养", FlatBuffer(frame.RiverMetres, Frame.RiverHalfWidth + 300)),
-            ("湖区湿地生物多样性维护区", "生物多样性维护", lake.Buffer(300)),
-        };
-
-        var hills = towns.Where(t => t.Hills).Select(t => frame.Plane.ToMetres(t.Area)).Aggregate((a, b) => a.Union(b));
-        var hillsInside = new IndexedPointInAreaLocator(hills);
-        var hillsBorder = new IndexedFacetDistance(hills.Boundary);
+    /// <summary>Four to six forest blocks in the hill towns, apart from each other and from the town centres.</summary>
+    private static List<Polygon> ForestBlocks(Layout site)
+    {
+        var f = LocalPlane.MetricFactory;
+        var hills = site.Towns.Where(t => t.Hills).Select(t => site.Frame.Plane.ToMetres(t.Area)).Aggregate((a, b) => a.Union(b));
+        var inside = new IndexedPointInAreaLocator(hills);
+        var border = new IndexedFacetDistance(hills.Boundary);
+        var env = hills.EnvelopeInternal;
         var forest = new List<Polygon>();
-        var hillEnv = hills.EnvelopeInternal;
-        for (var attempt = 0; attempt < 4000 && forest.Count < 6; attempt++)
+        var scale = 1.0; // shrinks when the hills are too cramped for six blocks
+        for (var attempt = 0; forest.Count < 6 && (forest.Count < 4 || attempt < 4000); attempt++)
         {
-            var radius = draws.Next(1100, 2200);
-            var p = (X: draws.Next(hillEnv.MinX, hillEnv.MaxX), Y: draws.Next(hillEnv.MinY, hillEnv.MaxY));
-            if (hillsInside.Locate(new Coordinate(p.X, p.Y)) == Location.Interior
-                && hillsBorder.Distance(f.CreatePoint(new Coordinate(p.X, p.Y))) > 0.6 * radius
-                && towns.All(t => Distance(t.Centre, p) > radius + 1500)
-                && forest.All(b => b.Distance(f.CreatePoint(new Coordinate(p.X, p.Y))) > radius + 1200))
+            if (attempt > 0 && attempt % 4000 == 0)
             {
-                forest.Add(Blob(p, radius, shapeNoise));
+                scale *= 0.8;
+            }
+
+            var radius = scale * site.Draws.Next(1100, 2200);
+            var p = (X: site.Draws.Next(env.MinX, env.MaxX), Y: site.Draws.Next(env.MinY, env.MaxY));
+            var point = f.CreatePoint(new Coordinate(p.X, p.Y));
+            if (inside.Locate(point.Coordinate) == Location.Interior
+                && border.Distance(point) > 0.6 * radius
+                && site.Towns.All(t => Distance(t.Centre, p) > radius + 1500 * scale)
+                && forest.All(b => b.Distance(point) > radius + 1200 * scale))
+            {
+                forest.Add(site.Blob(p, radius));
             }
         }
 
-        var forestFunctions = new[] { "水土保持", "水源涵养", "生物多样性维护" };
-        redLines.AddRange(forest.Select((b, i) => ($"西北丘陵森林生态保护区{i + 1}", forestFunctions[i % 3], (Geometry)b)));
+        return forest;
+    }
 
+    /// <summary>
+    /// The red lines: the river corridor, the lake, the forest blocks and two riverside wetlands, each clipped to the
+    /// frame and to what earlier ones left free. In 2023 one forest block loses a bite on the side facing the
+    /// nearest town. Planted: a factory on the bite, a house in another block, a factory on the corridor's bank.
+    /// </summary>
+    private static (List<RedLine> RedLines, List<Geometry> Metres) BuildRedLines(
+        Layout site, Polygon lake, List<Polygon> forest, List<double> intakes, List<PlantedChange> planted)
+    {
+        var f = LocalPlane.MetricFactory;
+        var functions = new[] { "水土保持", "水源涵养", "生物多样性维护" };
+        var shapes = new List<(string Name, string Function, Geometry Metres)>
+        {
+            ("汉江汉川段河流生态廊道", "水源涵养", FlatBuffer(site.Frame.RiverMetres, Frame.RiverHalfWidth + 300)),
+            ("湖区湿地生物多样性维护区", "生物多样性维护", lake.Buffer(300)),
+        };
+        shapes.AddRange(forest.Select((b, i) => ($"西北丘陵森林生态保护区{i + 1}", functions[i % 3], (Geometry)b)));
         for (var i = 0; i < 2; i++)
         {
-            var radius = draws.Next(550, 850);
-            var p = Place(draws, env, 4000, q =>
-                Inside(q.X, q.Y) && ToRiver(q.X, q.Y) is var d && d > 450 + radius + 300 && d < 4000
-                && ToBorder(q.X, q.Y) > radius + 500
-                && towns.All(t => Distance(t.Centre, q) > t.UrbanRadius * 1.5 + radius + 500)
-                && intakes.All(k => line.ExtractPoint(k.S).Distance(new Coordinate(q.X, q.Y)) > 6000)
-                && plain.Any(t => t.Area.Contains(frame.Plane.ToDegreesPoint(q))));
-            redLines.Add(($"沿江湿地生态保护区{i + 1}", "生物多样性维护", Blob(p, radius, shapeNoise)));
+            var radius = site.Draws.Next(550, 850);
+            var p = site.Place(4000, q =>
+                site.Inside(q.X, q.Y) && site.ToRiver(q.X, q.Y) is var d && d > 450 + radius + 300 && d < 4000
+                && site.ToBorder(q.X, q.Y) > radius + 500
+                && site.Towns.All(t => Distance(t.Centre, q) > t.UrbanRadius * 1.5 + radius + 500)
+                && intakes.All(s => site.River.ExtractPoint(s).Distance(new Coordinate(q.X, q.Y)) > 6000)
+                && site.OnPlain(q));
+            shapes.Add(($"沿江湿地生态保护区{i + 1}", "生物多样性维护", site.Blob(p, radius)));
         }
 
         Geometry taken = Srid.Cgcs2000Factory.CreatePolygon();
-        var redLinesDegrees = new List<(string Name, string Function, Geometry Area)>();
-        foreach (var (name, function, metres) in redLines)
+        var areas = new List<Geometry>();
+        foreach (var (_, _, metres) in shapes)
         {
-            var area = OutputGrid.Difference(Clip(frame, metres), taken);
-            redLinesDegrees.Add((name, function, area));
+            var area = OutputGrid.Difference(site.Clip(metres), taken);
+            areas.Add(area);
             taken = taken.IsEmpty ? area : OutputGrid.Union(taken, area);
         }
 
-        // The 2023 loss: a bite out of the forest block nearest to a town, on its side facing that town.
-        var reserveBlock = forest.OrderByDescending(b => b.Area).First();
-        var bitten = forest.Where(b => b != reserveBlock)
-            .OrderBy(b => towns.Min(t => b.Distance(f.CreatePoint(new Coordinate(t.Centre.X, t.Centre.Y)))))
-            .First();
+        var reserveBlock = ReserveBlock(forest);
+        Point Centre(Town t) => f.CreatePoint(new Coordinate(t.Centre.X, t.Centre.Y));
+        var bitten = forest.Where(b => b != reserveBlock).MinBy(b => site.Towns.Min(t => b.Distance(Centre(t))))!;
         var bittenIndex = 2 + forest.IndexOf(bitten);
-        var nearestTown = towns.OrderBy(t => bitten.Distance(f.CreatePoint(new Coordinate(t.Centre.X, t.Centre.Y)))).First();
-        var biteCentre = DistanceOp.NearestPoints(bitten.ExteriorRing, f.CreatePoint(new Coordinate(nearestTown.Centre.X, nearestTown.Centre.Y)))[0];
-        var (bittenArea, biteRadius) = Bite(frame, redLinesDegrees[bittenIndex].Area, biteCentre, f);
+        var facing = site.Towns.MinBy(t => bitten.Distance(Centre(t)))!;
+        var biteCentre = DistanceOp.NearestPoints(bitten.ExteriorRing, Centre(facing))[0];
+        var afterBite = Bite(site.Frame, areas[bittenIndex], biteCentre, f);
         planted.Add(new PlantedChange(biteCentre.X, biteCentre.Y, "生态保护红线内新增工业 (红线调出)", "0301", "0601"));
 
-        var red = redLinesDegrees.Select((r, i) => new RedLine(
-            $"{Frame.CountyCode}-HX-{i + 1:D3}", r.Name, r.Function, r.Area, i == bittenIndex ? bittenArea : r.Area)).ToList();
-
-        // More planted cases in the red lines: a house in another forest block, a factory on the river corridor bank.
-        var otherBlock = forest.First(b => b != reserveBlock && b != bitten);
-        var inBlock = otherBlock.InteriorPoint.Coordinate;
+        var inBlock = forest.First(b => b != reserveBlock && b != bitten).InteriorPoint.Coordinate;
         planted.Add(new PlantedChange(inBlock.X, inBlock.Y, "生态保护红线内新增建设", "0301", "0702"));
-        var corridorPoint = Enumerable.Range(0, 400)
-            .Select(k => intakes.Max(i => i.S) + 6000 + 250.0 * k)
-            .Where(s => s < line.EndIndex && intakes.All(i => Math.Abs(i.S - s) > 6000))
-            .Select(s => TryBank(line, s, 330, Inside, "生态保护红线内新增工业", "0101", "0601"))
+        planted.Add(Enumerable.Range(0, 400)
+            .Select(k => intakes.Max() + 6000 + 250.0 * k)
+            .Where(s => s < site.River.EndIndex && intakes.All(i => Math.Abs(i - s) > 6000))
+            .Select(s => site.TryBank(s, 330, "生态保护红线内新增工业", "0101", "0601"))
             .FirstOrDefault(p => p is not null)
-            ?? throw new InvalidOperationException("No river bank in the frame downstream of the intakes.");
-        planted.Add(corridorPoint);
+            ?? throw new InvalidOperationException("No river bank in the frame downstream of the intakes."));
 
-        // Protected areas: a provincial nature reserve on the largest forest block, a national wetland park on the lake.
-        var core = reserveBlock.Buffer(-350);
-        var general = reserveBlock.Buffer(1200).Difference(core);
-        var coreDegrees = Clip(frame, core);
-        var park = lake.Buffer(1500);
+        var redLines = shapes.Select((r, i) => new RedLine(
+            $"{Frame.CountyCode}-HX-{i + 1:D3}", r.Name, r.Function, areas[i], i == bittenIndex ? afterBite : areas[i])).ToList();
+        return (redLines, shapes.Select(r => r.Metres).ToList());
+    }
+
+    /// <summary>A provincial nature reserve on the largest forest block (core inside it, general control around it)
+    /// and a national wetland park around the lake. Planted: a house in the core.</summary>
+    private static (List<Reserve> Reserves, Geometry Core) BuildReserves(
+        Layout site, List<Polygon> forest, Polygon lake, List<PlantedChange> planted)
+    {
+        var block = ReserveBlock(forest);
+        var core = block.Buffer(-350);
+        var general = block.Buffer(1200).Difference(core);
+        var coreDegrees = site.Clip(core);
         var reserves = new List<Reserve>
         {
             new("汉川西北丘陵自然保护区", "自然保护区", "核心保护区", "省级", coreDegrees),
-            new("汉川西北丘陵自然保护区", "自然保护区", "一般控制区", "省级", OutputGrid.Difference(Clip(frame, general), coreDegrees)),
-            new("汉川湖区湿地公园", "自然公园", "一般控制区", "国家级", Clip(frame, park)),
+            new("汉川西北丘陵自然保护区", "自然保护区", "一般控制区", "省级", OutputGrid.Difference(site.Clip(general), coreDegrees)),
+            new("汉川湖区湿地公园", "自然公园", "一般控制区", "国家级", site.Clip(lake.Buffer(1500))),
         };
         var inCore = core.InteriorPoint.Coordinate;
         planted.Add(new PlantedChange(inCore.X, inCore.Y, "自然保护区核心保护区内新增建设", "0301", "0702"));
-
-        var strict = f.BuildGeometry(redLines.Select(r => r.Metres).Append(core).Append(level1All)).Union();
-        return new Zones(red, reserves, waterSources, planted, lake, lakeWater,
-            f.BuildGeometry(forest).Union(), strict, level2All.Difference(level1All));
+        return (reserves, core);
     }
 
-    /// <summary>Cuts a disc centred on the block's edge, sized so the loss is 8–25 ha; returns the rest and the radius.</summary>
-    private static (Geometry Remaining, double Radius) Bite(Frame frame, Geometry block, Coordinate centre, GeometryFactory f)
+    private static Polygon ReserveBlock(List<Polygon> forest) => forest.MaxBy(b => b.Area)!;
+
+    /// <summary>Cuts a disc centred on the block's edge, sized so that the loss is 8–25 ha; returns what is left.</summary>
+    private static Geometry Bite(Frame frame, Geometry block, Coordinate centre, GeometryFactory f)
     {
         var before = OutputGrid.Area(block);
         var radius = 280.0;
@@ -211,7 +240,7 @@ internal sealed record Zones(
             var lossHa = (before - OutputGrid.Area(rest)) / 1e4;
             if (lossHa is >= 8 and <= 25)
             {
-                return (rest, radius);
+                return rest;
             }
 
             radius *= Math.Sqrt(15 / Math.Max(lossHa, 0.5));
@@ -220,87 +249,128 @@ internal sealed record Zones(
         throw new InvalidOperationException("Could not size the red-line bite to 8–25 ha.");
     }
 
-    /// <summary>A point on the bank, <paramref name="offset"/> metres left of the river at <paramref name="s"/>
-    /// (negative: right), moved to the other bank if it falls outside the frame.</summary>
-    private static PlantedChange Bank(
-        LengthIndexedLine line, double s, double offset, Func<double, double, bool> inside, string why, string from, string to) =>
-        TryBank(line, s, offset, inside, why, from, to)
-        ?? throw new InvalidOperationException($"No bank point inside the frame near {s:F0} m along the river.");
-
-    private static PlantedChange? TryBank(
-        LengthIndexedLine line, double s, double offset, Func<double, double, bool> inside, string why, string from, string to)
-    {
-        foreach (var side in new[] { offset, -offset })
-        {
-            var a = line.ExtractPoint(s - 10);
-            var b = line.ExtractPoint(s + 10);
-            var len = a.Distance(b);
-            var (nx, ny) = (-(b.Y - a.Y) / len, (b.X - a.X) / len);
-            var p = line.ExtractPoint(s);
-            var (x, y) = (p.X + side * nx, p.Y + side * ny);
-            if (inside(x, y))
-            {
-                return new PlantedChange(x, y, why, from, to);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The first position at or upstream of <paramref name="s"/> whose whole 二级 reach lies in the frame.</summary>
-    private static double UpstreamInside(LengthIndexedLine line, double s, Func<double, double, bool> inside)
-    {
-        for (var candidate = s; candidate > line.StartIndex + 3500; candidate -= 250)
-        {
-            var reachInside = Enumerable.Range(0, 34)
-                .Select(k => line.ExtractPoint(candidate - 3000 + 100 * k))
-                .All(p => inside(p.X, p.Y));
-            if (reachInside)
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("No river reach inside the frame for a water source.");
-    }
-
-    private static (double X, double Y) Place(Draws draws, Envelope env, int attempts, Func<(double X, double Y), bool> accept)
-    {
-        for (var i = 0; i < attempts; i++)
-        {
-            var p = (draws.Next(env.MinX, env.MaxX), draws.Next(env.MinY, env.MaxY));
-            if (accept(p))
-            {
-                return p;
-            }
-        }
-
-        throw new InvalidOperationException("Could not place a synthetic zone inside the frame.");
-    }
-
-    /// <summary>A smooth star-shaped polygon of about <paramref name="radius"/> metres around a centre.</summary>
-    private static Polygon Blob((double X, double Y) centre, double radius, Noise noise)
-    {
-        const int N = 96;
-        var ring = new Coordinate[N + 1];
-        for (var k = 0; k < N; k++)
-        {
-            var angle = 2 * Math.PI * k / N;
-            var (c, s) = (Math.Cos(angle), Math.Sin(angle));
-            var r = radius * (0.65 + 0.7 * noise.At(centre.X + radius * c, centre.Y + radius * s));
-            ring[k] = new Coordinate(centre.X + r * c, centre.Y + r * s);
-        }
-
-        ring[N] = ring[0].Copy();
-        return LocalPlane.MetricFactory.CreatePolygon(ring);
-    }
-
     private static Geometry FlatBuffer(Geometry line, double halfWidth) =>
         line.Buffer(halfWidth, new BufferParameters(16, EndCapStyle.Flat));
 
-    private static Geometry Clip(Frame frame, Geometry metres) =>
-        OutputGrid.Intersection(frame.Plane.ToDegrees(metres), frame.Outline);
-
     private static double Distance((double X, double Y) a, (double X, double Y) b) =>
         Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
+
+    /// <summary>What the zone builders share: the frame, the towns, the seeded draws and quick spatial tests.</summary>
+    private sealed class Layout
+    {
+        private readonly IndexedPointInAreaLocator _inside;
+        private readonly IndexedFacetDistance _border, _river;
+        private readonly Noise _shape;
+
+        public Layout(Frame frame, IReadOnlyList<Town> towns, long seed)
+        {
+            Frame = frame;
+            Towns = towns;
+            Draws = new Draws(seed, Stream);
+            River = new LengthIndexedLine(frame.RiverMetres);
+            _shape = new Noise(seed, Stream + 1, 1500, 2);
+            _inside = new IndexedPointInAreaLocator(frame.OutlineMetres);
+            _border = new IndexedFacetDistance(frame.OutlineMetres.Boundary);
+            _river = new IndexedFacetDistance(frame.RiverMetres);
+        }
+
+        public Frame Frame { get; }
+
+        public IReadOnlyList<Town> Towns { get; }
+
+        public Draws Draws { get; }
+
+        /// <summary>The river centre line by length from its upstream end.</summary>
+        public LengthIndexedLine River { get; }
+
+        public bool Inside(double x, double y) => _inside.Locate(new Coordinate(x, y)) == Location.Interior;
+
+        public double ToBorder(double x, double y) => _border.Distance(LocalPlane.MetricFactory.CreatePoint(new Coordinate(x, y)));
+
+        public double ToRiver(double x, double y) => _river.Distance(LocalPlane.MetricFactory.CreatePoint(new Coordinate(x, y)));
+
+        public bool OnPlain((double X, double Y) p) =>
+            Towns.Any(t => !t.Hills && t.Area.Contains(Frame.Plane.ToDegreesPoint(p)));
+
+        /// <summary>A metric polygon in lon/lat, clipped to the outline, on the grid.</summary>
+        public Geometry Clip(Geometry metres) => OutputGrid.Intersection(Frame.Plane.ToDegrees(metres), Frame.Outline);
+
+        /// <summary>
+        /// The river position nearest to <paramref name="target"/> whose whole 二级 reach (3 km up, 300 m down)
+        /// lies in the frame, at least 15 km from every position in <paramref name="others"/>.
+        /// </summary>
+        public double ReachNear(double target, IReadOnlyList<double> others)
+        {
+            var best = double.NaN;
+            for (var s = River.StartIndex + 3500; s < River.EndIndex - 500; s += 250)
+            {
+                if ((double.IsNaN(best) || Math.Abs(s - target) < Math.Abs(best - target))
+                    && others.All(o => Math.Abs(o - s) > 15_000)
+                    && Enumerable.Range(0, 34).Select(k => River.ExtractPoint(s - 3000 + 100 * k)).All(p => Inside(p.X, p.Y)))
+                {
+                    best = s;
+                }
+            }
+
+            return double.IsNaN(best) ? throw new InvalidOperationException("No river reach inside the frame for a water source.") : best;
+        }
+
+        /// <summary>A point <paramref name="offset"/> metres left of the river at <paramref name="s"/> (negative: right),
+        /// or on the other bank if that one is outside the frame.</summary>
+        public PlantedChange Bank(double s, double offset, string why, string from, string to) =>
+            TryBank(s, offset, why, from, to)
+            ?? throw new InvalidOperationException($"No bank point inside the frame near {s:F0} m along the river.");
+
+        public PlantedChange? TryBank(double s, double offset, string why, string from, string to)
+        {
+            var a = River.ExtractPoint(s - 10);
+            var b = River.ExtractPoint(s + 10);
+            var length = a.Distance(b);
+            var (nx, ny) = (-(b.Y - a.Y) / length, (b.X - a.X) / length);
+            var p = River.ExtractPoint(s);
+            foreach (var side in new[] { offset, -offset })
+            {
+                var (x, y) = (p.X + side * nx, p.Y + side * ny);
+                if (Inside(x, y))
+                {
+                    return new PlantedChange(x, y, why, from, to);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The first seeded point of the frame's envelope that <paramref name="accept"/> takes.</summary>
+        public (double X, double Y) Place(int attempts, Func<(double X, double Y), bool> accept)
+        {
+            var env = Frame.OutlineMetres.EnvelopeInternal;
+            for (var i = 0; i < attempts; i++)
+            {
+                var p = (Draws.Next(env.MinX, env.MaxX), Draws.Next(env.MinY, env.MaxY));
+                if (accept(p))
+                {
+                    return p;
+                }
+            }
+
+            throw new InvalidOperationException("Could not place a synthetic zone inside the frame.");
+        }
+
+        /// <summary>A smooth star-shaped polygon of about <paramref name="radius"/> metres around a centre.</summary>
+        public Polygon Blob((double X, double Y) centre, double radius)
+        {
+            const int N = 96;
+            var ring = new Coordinate[N + 1];
+            for (var k = 0; k < N; k++)
+            {
+                var angle = 2 * Math.PI * k / N;
+                var (c, s) = (Math.Cos(angle), Math.Sin(angle));
+                var r = radius * (0.65 + 0.7 * _shape.At(centre.X + radius * c, centre.Y + radius * s));
+                ring[k] = new Coordinate(centre.X + r * c, centre.Y + r * s);
+            }
+
+            ring[N] = ring[0].Copy();
+            return LocalPlane.MetricFactory.CreatePolygon(ring);
+        }
+    }
 }
