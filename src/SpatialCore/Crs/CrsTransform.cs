@@ -60,6 +60,11 @@ public sealed class CrsTransform
             return Gcj02.ToCgcs2000(geometry);
         }
 
+        if (geometry is Polygon or MultiPolygon)
+        {
+            return ConvertPolygonal(geometry);
+        }
+
         var copy = Srid.Cgcs2000Factory.CreateGeometry(geometry);
         copy.Apply(new ConvertFilter(this));
         copy.GeometryChanged();
@@ -132,6 +137,61 @@ public sealed class CrsTransform
             _ => string.Create(c,
                 $"coordinates ({extent.MinX}, {extent.MinY}) … ({extent.MaxX}, {extent.MaxY}) are outside the plane of {crs}"),
         });
+    }
+
+    /// <summary>Converts a Polygon or MultiPolygon straight into new X/Y sequences (one allocation per ring).</summary>
+    private Geometry ConvertPolygonal(Geometry geometry)
+    {
+        var factory = Srid.Cgcs2000Factory;
+        var polygons = new Polygon[geometry.NumGeometries];
+        for (var p = 0; p < polygons.Length; p++)
+        {
+            var polygon = (Polygon)geometry.GetGeometryN(p);
+            var holes = new LinearRing[polygon.NumInteriorRings];
+            for (var h = 0; h < holes.Length; h++)
+            {
+                holes[h] = ConvertRing(polygon.GetInteriorRingN(h).CoordinateSequence, factory);
+            }
+
+            polygons[p] = polygon.IsEmpty ? factory.CreatePolygon() : factory.CreatePolygon(ConvertRing(polygon.ExteriorRing.CoordinateSequence, factory), holes);
+        }
+
+        return geometry is Polygon ? polygons[0] : factory.CreateMultiPolygon(polygons);
+    }
+
+    private LinearRing ConvertRing(CoordinateSequence source, GeometryFactory factory)
+    {
+        var target = factory.CoordinateSequenceFactory.Create(source.Count, 2, 0);
+        for (var i = 0; i < source.Count; i++)
+        {
+            var (lon, lat) = Convert(source.GetX(i), source.GetY(i));
+            target.SetX(i, lon);
+            target.SetY(i, lat);
+        }
+
+        try
+        {
+            return factory.CreateLinearRing(target);
+        }
+        catch (ArgumentException)
+        {
+            // An unclosed or too-short ring: keep it as a line so validation rejects it with its own words.
+            return factory.CreateLinearRing(target.Count >= 3 ? Close(target, factory) : factory.CoordinateSequenceFactory.Create(0, 2, 0));
+        }
+    }
+
+    private static CoordinateSequence Close(CoordinateSequence open, GeometryFactory factory)
+    {
+        var closed = factory.CoordinateSequenceFactory.Create(open.Count + 1, 2, 0);
+        for (var i = 0; i < open.Count; i++)
+        {
+            closed.SetX(i, open.GetX(i));
+            closed.SetY(i, open.GetY(i));
+        }
+
+        closed.SetX(open.Count, open.GetX(0));
+        closed.SetY(open.Count, open.GetY(0));
+        return closed;
     }
 
     private static double Far(double min, double max) => Math.Abs(min) > Math.Abs(max) ? min : max;

@@ -41,20 +41,13 @@ public static class FeatureGeometry
             return Reject("the geometry is empty");
         }
 
-        foreach (var c in source.Coordinates)
+        var problem = CoordinateProblem(source);
+        if (problem is not null)
         {
-            if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))
-            {
-                return Reject("a coordinate is NaN or infinite");
-            }
-
-            if (Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90)
-            {
-                return Reject($"the coordinate ({c.X}, {c.Y}) is outside the lon/lat range; is the file in a projected CRS?");
-            }
+            return Reject(problem);
         }
 
-        var flat = Force2D(source);
+        var flat = IsFlatCgcs2000(source) ? source : Force2D(source);
         var validity = new IsValidOp(flat);
         if (validity.IsValid)
         {
@@ -74,6 +67,49 @@ public static class FeatureGeometry
     }
 
     private static PreparedGeometry Reject(string reason) => new(null, null, reason);
+
+    /// <summary>Why a coordinate cannot be lon/lat (NaN, infinite, out of range), or null; reads the sequences without copying.</summary>
+    private static string? CoordinateProblem(Geometry geometry)
+    {
+        foreach (var ring in Rings(geometry))
+        {
+            var sequence = ring.CoordinateSequence;
+            for (var i = 0; i < sequence.Count; i++)
+            {
+                var (x, y) = (sequence.GetX(i), sequence.GetY(i));
+                if (!double.IsFinite(x) || !double.IsFinite(y))
+                {
+                    return "a coordinate is NaN or infinite";
+                }
+
+                if (Math.Abs(x) > 180 || Math.Abs(y) > 90)
+                {
+                    return $"the coordinate ({x}, {y}) is outside the lon/lat range; is the file in a projected CRS?";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when the geometry already has SRID 4490 and only X/Y ordinates, so no copy is needed.</summary>
+    private static bool IsFlatCgcs2000(Geometry geometry) =>
+        geometry.SRID == Srid.Cgcs2000 && Rings(geometry).All(r => r.CoordinateSequence.Dimension == 2 && r.CoordinateSequence.Measures == 0);
+
+    private static IEnumerable<LineString> Rings(Geometry geometry)
+    {
+        for (var p = 0; p < geometry.NumGeometries; p++)
+        {
+            if (geometry.GetGeometryN(p) is Polygon polygon)
+            {
+                yield return polygon.ExteriorRing;
+                for (var h = 0; h < polygon.NumInteriorRings; h++)
+                {
+                    yield return polygon.GetInteriorRingN(h);
+                }
+            }
+        }
+    }
 
     private static MultiPolygon ToMulti(Geometry geometry) => geometry switch
     {

@@ -133,8 +133,45 @@ public sealed class LayerPreparation
     /// <exception cref="SpatialInputException">The file is malformed, or its coordinates contradict its CRS.</exception>
     public IEnumerable<PreparedFeature> Features()
     {
+        // Conversion, validation and area run on all cores (PLINQ, ordered, streaming); reading and the tally stay
+        // sequential and in source order, so the report is the same whatever the number of cores.
+        var outcomes = CheckedFirst(source.Read())
+            .AsParallel()
+            .AsOrdered()
+            .WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount))
+            .Select(feature => (Feature: feature, Outcome: Prepare(feature)));
+        using var enumerator = outcomes.GetEnumerator();
+        while (true)
+        {
+            (SourceFeature Feature, (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) Outcome) next;
+            try
+            {
+                if (!enumerator.MoveNext())
+                {
+                    break;
+                }
+
+                next = enumerator.Current;
+            }
+            catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(i => i is SpatialInputException) is { } input)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(input).Throw();
+                throw;
+            }
+
+            if (Record(next.Feature, next.Outcome) is { } prepared)
+            {
+                yield return prepared;
+            }
+        }
+
+        finished = true;
+    }
+
+    private IEnumerable<SourceFeature> CheckedFirst(IEnumerable<SourceFeature> features)
+    {
         var first = true;
-        foreach (var feature in source.Read())
+        foreach (var feature in features)
         {
             if (first)
             {
@@ -142,14 +179,8 @@ public sealed class LayerPreparation
                 first = false;
             }
 
-            var outcome = Prepare(feature);
-            if (Record(feature, outcome) is { } prepared)
-            {
-                yield return prepared;
-            }
+            yield return feature;
         }
-
-        finished = true;
     }
 
     /// <summary>Converts, checks and measures one feature. Thread-safe; the tally is done by the caller in order.</summary>

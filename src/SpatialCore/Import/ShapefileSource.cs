@@ -114,7 +114,11 @@ public sealed class ShapefileSource : IFeatureSource
         }
         catch
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
             throw;
         }
     }
