@@ -72,17 +72,21 @@ public sealed class CheckStore(NpgsqlDataSource db)
     public async Task<CheckDefinition> GetAsync(string id, CancellationToken ct) =>
         await FindAsync(id, ct) ?? throw new SpatialInputException(SpatialError.NotFound, $"No check '{id}'.");
 
-    /// <summary>Stores a new definition unless the id is taken (also by a deleted check).</summary>
-    public async Task<(CreateOutcome Outcome, CheckDefinition? Check)> CreateAsync(CheckDefinition check, CancellationToken ct)
+    /// <summary>Stores a new definition unless the id is taken (also by a deleted check); audited as <c>check-create</c>.</summary>
+    public async Task<(CreateOutcome Outcome, CheckDefinition? Check)> CreateAsync(CheckDefinition check, string actor, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            INSERT INTO checks (id, revision, name, kind, parameters, schedule, time_zone, webhooks, enabled,
-                                created_at, updated_at, schedule_since, layers_seen)
-            VALUES (@id, 1, @name, @kind, @parameters::jsonb, @schedule, @zone, @webhooks::jsonb, @enabled, now(), now(), now(), {LayersSeenSql})
-            ON CONFLICT (id) DO NOTHING
-            RETURNING {Columns}
+            WITH c AS (
+              INSERT INTO checks (id, revision, name, kind, parameters, schedule, time_zone, webhooks, enabled,
+                                  created_at, updated_at, schedule_since, layers_seen)
+              VALUES (@id, 1, @name, @kind, @parameters::jsonb, @schedule, @zone, @webhooks::jsonb, @enabled, now(), now(), now(), {LayersSeenSql})
+              ON CONFLICT (id) DO NOTHING
+              RETURNING *),
+            audit AS ({AuditSql("check-create")})
+            SELECT {Columns} FROM c
             """);
         Bind(command, check);
+        command.Parameters.AddWithValue("actor", actor);
         if ((await ReadAsync(command, ct)).SingleOrDefault() is { } created)
         {
             return (CreateOutcome.Created, created);
@@ -97,28 +101,49 @@ public sealed class CheckStore(NpgsqlDataSource db)
     /// Replaces a definition (revision + 1). A changed schedule counts from now, so no run is "missed" by the change;
     /// the imports already made (of the layers the new definition reads) count as seen.
     /// </summary>
-    public async Task<CheckDefinition?> ReplaceAsync(CheckDefinition check, CancellationToken ct)
+    public async Task<CheckDefinition?> ReplaceAsync(CheckDefinition check, string actor, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            UPDATE checks SET revision = revision + 1, name = @name, kind = @kind, parameters = @parameters::jsonb,
-                schedule_since = CASE WHEN schedule IS DISTINCT FROM @schedule OR time_zone IS DISTINCT FROM @zone
-                                      THEN now() ELSE schedule_since END,
-                schedule = @schedule, time_zone = @zone, webhooks = @webhooks::jsonb, enabled = @enabled, updated_at = now(),
-                layers_seen = {LayersSeenSql}
-            WHERE id = @id AND deleted_at IS NULL
-            RETURNING {Columns}
+            WITH c AS (
+              UPDATE checks SET revision = revision + 1, name = @name, kind = @kind, parameters = @parameters::jsonb,
+                  schedule_since = CASE WHEN schedule IS DISTINCT FROM @schedule OR time_zone IS DISTINCT FROM @zone
+                                        THEN now() ELSE schedule_since END,
+                  schedule = @schedule, time_zone = @zone, webhooks = @webhooks::jsonb, enabled = @enabled, updated_at = now(),
+                  layers_seen = {LayersSeenSql}
+              WHERE id = @id AND deleted_at IS NULL
+              RETURNING *),
+            audit AS ({AuditSql("check-replace")})
+            SELECT {Columns} FROM c
             """);
         Bind(command, check);
+        command.Parameters.AddWithValue("actor", actor);
         return (await ReadAsync(command, ct)).SingleOrDefault();
     }
 
-    /// <summary>Marks a check deleted; false when there was none.</summary>
-    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    /// <summary>Marks a check deleted; false when there was none. Audited as <c>check-delete</c>.</summary>
+    public async Task<bool> DeleteAsync(string id, string actor, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("UPDATE checks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL");
-        command.Parameters.Add(new() { Value = id });
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        await using var command = db.CreateCommand($"""
+            WITH c AS (UPDATE checks SET deleted_at = now() WHERE id = @id AND deleted_at IS NULL RETURNING *),
+            audit AS ({AuditSql("check-delete")})
+            SELECT count(*) FROM c
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("actor", actor);
+        return await command.ExecuteScalarAsync(ct) is 1L;
     }
+
+    /// <summary>
+    /// The audit-trail row of a definition change, in the same statement as the change (CTE <c>c</c>). Webhooks are
+    /// counted, not written: their URLs may hold secrets.
+    /// </summary>
+    private static string AuditSql(string action) => $"""
+        INSERT INTO audit_log (at, actor, action, details)
+        SELECT now(), @actor, '{action}', jsonb_build_object(
+          'check', c.id, 'revision', c.revision, 'name', c.name, 'kind', c.kind, 'parameters', c.parameters,
+          'schedule', c.schedule, 'timeZone', c.time_zone, 'enabled', c.enabled, 'webhooks', jsonb_array_length(c.webhooks))
+        FROM c
+        """;
 
     private static void Bind(NpgsqlCommand command, CheckDefinition check)
     {

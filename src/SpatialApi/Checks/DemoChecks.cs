@@ -26,7 +26,7 @@ public static class DemoChecks
             RedlineCheckId, "生态保护红线面积不减少 (demo: against the 2021 baseline)", CheckKinds.RedlineAreaNotDecreasing,
             new CheckParameters(Baseline: baseline.ToString(System.Globalization.CultureInfo.InvariantCulture), ToleranceM2: 0),
             "0 6 * * *", "Asia/Shanghai", [], true));
-        var (outcome, _) = await new CheckStore(db).CreateAsync(check, ct);
+        var (outcome, _) = await new CheckStore(db).CreateAsync(check, "demo-loader", ct);
         if (outcome == CreateOutcome.Created)
         {
             log.LogInformation("Demo: defined check {Check} (red lines against version {Baseline}, daily at 06:00 Asia/Shanghai)",

@@ -17,6 +17,9 @@ public sealed class ChecksModule : ICarterModule
     private const int DefaultPage = 50;
     private const int MaxPage = 1000;
 
+    /// <summary>Who changes definitions, for the audit trail.</summary>
+    private const string Actor = "api";
+
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var checks = app.MapGroup("/api/checks").WithTags("Checks");
@@ -55,7 +58,7 @@ public sealed class ChecksModule : ICarterModule
     private static async Task<IResult> Create(CheckRequest request, HttpContext http, CheckStore store, CancellationToken ct)
     {
         var id = request.Id ?? throw new SpatialInputException(SpatialError.InvalidArgument, "id is required.");
-        var (outcome, created) = await store.CreateAsync(CheckValidation.Validate(id, request), ct);
+        var (outcome, created) = await store.CreateAsync(CheckValidation.Validate(id, request), Actor, ct);
         switch (outcome)
         {
             case CreateOutcome.Created:
@@ -75,13 +78,13 @@ public sealed class ChecksModule : ICarterModule
             throw new SpatialInputException(SpatialError.InvalidArgument, $"The body's id '{bodyId}' differs from the path's '{id}'.");
         }
 
-        var replaced = await store.ReplaceAsync(CheckValidation.Validate(id, request), ct)
+        var replaced = await store.ReplaceAsync(CheckValidation.Validate(id, request), Actor, ct)
             ?? throw new SpatialInputException(SpatialError.NotFound, $"No check '{id}'.");
         return Json(replaced.Public());
     }
 
     private static async Task<IResult> Delete(string id, CheckStore store, CancellationToken ct) =>
-        await store.DeleteAsync(id, ct) ? TypedResults.NoContent()
+        await store.DeleteAsync(id, Actor, ct) ? TypedResults.NoContent()
             : throw new SpatialInputException(SpatialError.NotFound, $"No check '{id}'.");
 
     private static async Task<IResult> Run(string id, CheckRunner runner, IHostApplicationLifetime lifetime) =>

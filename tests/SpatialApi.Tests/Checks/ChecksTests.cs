@@ -254,6 +254,10 @@ public class ChecksTests : IAsyncLifetime
         Assert.Equal("error", kept.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await editor.PostAsJsonAsync("/api/checks", check)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/api/checks/never/runs")).StatusCode);
+        Assert.Equal("check-create check-replace check-delete", await db.ScalarAsync<string>(
+            "SELECT string_agg(action, ' ' ORDER BY id) FROM audit_log WHERE details->>'check' = 'redline'"));
+        Assert.Equal("100", await db.ScalarAsync<string>(
+            "SELECT details->'parameters'->>'toleranceM2' FROM audit_log WHERE action = 'check-replace'"));
     }
 
     [Fact]
