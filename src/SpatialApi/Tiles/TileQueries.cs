@@ -45,8 +45,9 @@ public static class TileQueries
     }
 
     /// <summary>
-    /// One screen pixel of a 512-pixel (high-DPI) tile at zoom <paramref name="z"/>, in metres of Web Mercator:
-    /// 8 grid units, 4.8 m at z14, 76 m at z10. Parcels smaller than that vanish at that zoom.
+    /// One screen pixel of a 256-pixel tile at zoom <paramref name="z"/>, in metres of Web Mercator: 16 grid units,
+    /// 9.6 m at z14, 153 m at z10. A polygon whose Douglas-Peucker simplification by it collapses (about one pixel
+    /// across) is left out of the tile: at the city scale (z8–z10) that drops most parcels and keeps tiles small.
     /// </summary>
-    public static double Tolerance(int z) => WorldMetres / (512 * Math.Pow(2, z));
+    public static double Tolerance(int z) => WorldMetres / (256 * Math.Pow(2, z));
 }

@@ -127,12 +127,15 @@ public class TilesTests(MapServer server) : IClassFixture<MapServer>
         using var client = server.Client();
         var (x6, y6) = TileMath.TileOf(MapServer.Lon0, MapServer.Lat0, 6);
         var low = await client.GetByteArrayAsync($"/tiles/landuse/6/{x6}/{y6}.mvt?properties=class_code");
-        var (x10, y10) = TileMath.TileOf(MapServer.Lon0, MapServer.Lat0, 10); // the whole grid lies in this tile
-        var high = await client.GetByteArrayAsync($"/tiles/landuse/10/{x10}/{y10}.mvt?properties=class_code");
+        var (x12, y12) = TileMath.TileOf(MapServer.Lon0 + 0.03, MapServer.Lat0 + 0.03, 12);
+        var high = await client.GetByteArrayAsync($"/tiles/landuse/12/{x12}/{y12}.mvt?properties=class_code");
 
-        var highFeatures = Decode(high, 10, x10, y10).Layers.Single().Features.Count;
-        Assert.Equal(CurrentLanduse.FeatureCount, highFeatures);
-        Assert.True(low.Length < high.Length / 4, $"z6 tile {low.Length} B, z10 tile {high.Length} B");
+        // At z12 one pixel is 38 m: every 200 m parcel that meets the tile is drawn; at z6 (2.4 km) none is.
+        var meeting = await server.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM landuse WHERE version_id = $1 AND ST_Intersects(geom, ST_Transform(ST_TileEnvelope(12, $2, $3), 4490))",
+            CurrentLanduse.Id, x12, y12);
+        Assert.InRange(Decode(high, 12, x12, y12).Layers.Single().Features.Count, meeting, CurrentLanduse.FeatureCount);
+        Assert.True(low.Length < high.Length / 100, $"z6 tile {low.Length} B, z12 tile {high.Length} B");
     }
 
     [Fact]
