@@ -2,7 +2,7 @@ using EcoSpatial.Benchmarks;
 
 // ./eco bench [SUITE...] : runs the named suites (all when none) against ECO_DB and writes each one's section of
 // docs/benchmarks.md, leaving the other sections as they are. ECO_BENCH_BIG_DB adds a big data set where a suite uses one.
-IBenchmarkSuite[] suites = [new OgcBenchmark(), new TilesBenchmark(), new IndicatorsBenchmark()];
+IBenchmarkSuite[] suites = [new OgcBenchmark(), new TilesBenchmark(), new IndicatorsBenchmark(), new ImportBenchmark()];
 
 if (args is ["-h" or "--help" or "help", ..])
 {
