@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
@@ -40,7 +41,8 @@ internal static class Generator
     public static IReadOnlyList<WrittenFile> Run(GeneratorOptions options, TextWriter? log = null)
     {
         Directory.CreateDirectory(options.OutputDirectory);
-        var note = $"SYNTHETIC demo data made by ./eco gen (seed {options.Seed}, {options.Parcels} parcels) on the real frame "
+        var (seed, parcels) = (options.Seed.ToString(CultureInfo.InvariantCulture), options.Parcels.ToString(CultureInfo.InvariantCulture));
+        var note = $"SYNTHETIC demo data made by ./eco gen (seed {seed}, {parcels} parcels) on the real frame "
             + $"of 汉川市 (GB/T 2260 {Frame.CountyCode}); only the county outline and the Han River are real. "
             + "Not official boundaries.";
 

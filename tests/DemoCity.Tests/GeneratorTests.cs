@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace EcoSpatial.DemoCity.Tests;
 
@@ -12,8 +13,19 @@ public class GeneratorTests
         var c = Temp();
         try
         {
-            Generator.Run(new GeneratorOptions(a, 7, 2000));
-            Generator.Run(new GeneratorOptions(b, 7, 2000));
+            // The second run under a culture with a decimal comma and a U+2212 minus: the output must not notice.
+            Generator.Run(new GeneratorOptions(a, -7, 2000));
+            var culture = CultureInfo.CurrentCulture;
+            try
+            {
+                CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("sv-SE");
+                Generator.Run(new GeneratorOptions(b, -7, 2000));
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = culture;
+            }
+
             Generator.Run(new GeneratorOptions(c, 8, 2000));
 
             var names = Directory.GetFiles(a).Select(Path.GetFileName).Order().ToList();
