@@ -17,7 +17,7 @@ public sealed class OgcModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/ogc").WithTags("OGC API Features");
+        var group = app.MapGroup("/ogc").WithTags("OGC API Features").AllowAnyOrigin();
         group.MapGet("/", Landing).WithName("OgcLanding").WithSummary("Landing page.").WithFormatParameter();
         group.MapGet("/conformance", ConformanceDeclaration).WithName("OgcConformance")
             .WithSummary("Conformance classes.").WithFormatParameter();

@@ -24,7 +24,7 @@ public sealed class TilesModule : ICarterModule
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/tiles").WithTags("Vector tiles");
+        var group = app.MapGroup("/tiles").WithTags("Vector tiles").AllowAnyOrigin();
         group.MapGet("/{layer}.json", GetTileJson).WithName("TileJson")
             .WithSummary("TileJSON 3.0 of a layer's version (datetime or version; default current); its tile URLs pin the version.");
         group.MapGet("/{layer}/{z:int}/{x:int}/{y:int}.mvt", GetTile).WithName("Tile")

@@ -50,4 +50,17 @@ public static class OgcLinks
 
         return links;
     }
+
+    /// <summary>
+    /// Lets web maps on any origin read the group (CORS for simple GETs: the data is open), and see the headers
+    /// clients use (<c>ETag</c>, <c>Content-Crs</c>).
+    /// </summary>
+    public static RouteGroupBuilder AllowAnyOrigin(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.AccessControlAllowOrigin = "*";
+            headers.AccessControlExposeHeaders = "ETag, Content-Crs";
+            return await next(context);
+        });
 }

@@ -36,6 +36,7 @@ public class TilesTests(MapServer server) : IClassFixture<MapServer>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(TilesModule.MvtType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         var tile = Decode(await response.Content.ReadAsByteArrayAsync(), Z, x, y);
         var layer = Assert.Single(tile.Layers);
         Assert.Equal("landuse", layer.Name);
