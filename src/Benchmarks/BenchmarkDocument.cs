@@ -27,7 +27,7 @@ public static class BenchmarkDocument
         var text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\nRun with `./eco bench [SUITE]`; each suite rewrites its own section.\n";
         var (start, end) = ($"<!-- bench:{suite} -->", $"<!-- /bench:{suite} -->");
         var machine = string.Create(CultureInfo.InvariantCulture,
-            $"_Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}; `./eco bench {suite}`._");
+            $"_Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()} at the end; `./eco bench {suite}`._");
         var section = new StringBuilder().Append(start).Append("\n## ").Append(suite).Append("\n\n").Append(machine).Append("\n\n")
             .Append(body.TrimEnd()).Append('\n').Append(end).ToString();
         var from = text.IndexOf(start, StringComparison.Ordinal);
@@ -38,4 +38,8 @@ public static class BenchmarkDocument
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
     }
+
+    /// <summary>The 1-minute load average (Linux), which says how far other work on the machine skews the figures.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 }
