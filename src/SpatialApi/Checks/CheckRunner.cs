@@ -5,14 +5,17 @@ using EcoSpatial.SpatialCore.Errors;
 namespace EcoSpatial.SpatialApi.Checks;
 
 /// <summary>
-/// Runs one check: start row, evaluation, ledger record, alert. Whatever happens after the start (a missing input, a
-/// bug, a shutdown) ends in a record; only a dead process leaves a start without one, and the next start records that.
+/// Runs one check: start row, evaluation, ledger record, then the alert in the background (a slow webhook delays
+/// neither the caller nor the scheduler; <see cref="DrainAsync"/> waits for it). Whatever happens after the start (a
+/// missing input, a bug, a shutdown) ends in a record; only a dead process leaves a start without one, and the next
+/// start records that.
 /// </summary>
 public sealed class CheckRunner(
     CheckStore store, CheckLedger ledger, IndicatorService indicators, AlertSender alerts, CheckOptions options,
     ILogger<CheckRunner> log)
 {
     private readonly ConcurrentDictionary<long, Task> running = new();
+    private readonly ConcurrentDictionary<Task, bool> alerting = new();
 
     /// <summary>Runs the check now and returns its ledger record.</summary>
     /// <exception cref="SpatialInputException">NotFound: no such check.</exception>
@@ -39,11 +42,15 @@ public sealed class CheckRunner(
         }
     }
 
-    /// <summary>Waits (up to <paramref name="limit"/>) for the runs in progress to write their records; for shutdown.</summary>
+    /// <summary>
+    /// Waits (up to <paramref name="limit"/>) for the runs in progress to write their records and for their alerts to be
+    /// delivered or given up; for shutdown and for the command line before it exits.
+    /// </summary>
     public async Task DrainAsync(TimeSpan limit)
     {
-        var all = Task.WhenAll(running.Values);
-        await Task.WhenAny(all, Task.Delay(limit));
+        var deadline = Task.Delay(limit);
+        await Task.WhenAny(Task.WhenAll(running.Values), deadline);
+        await Task.WhenAny(Task.WhenAll(alerting.Keys), deadline);
     }
 
     private async Task<CheckRun> RunStartedAsync(CheckDefinition check, RunHandle handle, CancellationToken ct)
@@ -77,9 +84,25 @@ public sealed class CheckRunner(
         log.LogInformation("Check {Check} ({Trigger}): {Status} — {Message}", check.Id, run.Trigger, CheckLedger.StatusText(run.Status), run.Message);
         if (!ct.IsCancellationRequested)
         {
-            await alerts.SendAsync(check, run, ct);
+            var sending = SendAlertAsync(check, run, ct);
+            alerting[sending] = true;
+            _ = sending.ContinueWith(t => alerting.TryRemove(t, out _), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         return run;
+    }
+
+    private async Task SendAlertAsync(CheckDefinition check, CheckRun run, CancellationToken ct)
+    {
+        await Task.Yield();
+        try
+        {
+            await alerts.SendAsync(check, run, ct);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Alert for check {Check} run {Run} could not be sent", check.Id, run.Id);
+        }
     }
 }

@@ -72,6 +72,7 @@ public static class CheckCommand
             rows.Add((check.Id, CheckLedger.StatusText(run.Status), run.Id.ToString(CultureInfo.InvariantCulture), run.Message));
         }
 
+        await runner.DrainAsync(TimeSpan.FromMinutes(5)); // the alerts, with their retries
         if (rows.Count == 0)
         {
             await output.WriteLineAsync("no checks are defined (POST /api/checks defines one)");
