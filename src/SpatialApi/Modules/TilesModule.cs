@@ -38,22 +38,18 @@ public sealed class TilesModule : ICarterModule
     {
         var kind = Layer(layer);
         RefuseUnknown(request);
-        var properties = Properties(kind, request.Query["properties"]);
+        var properties = FeatureQueries.SelectProperties(kind, request.Query["properties"]);
         var version = await VersionSelection.ResolveAsync(dataSource, kind, request.Query["datetime"], request.Query["version"], ct)
             ?? throw new SpatialInputException(SpatialError.NotFound, $"Layer '{kind.Id}' has no version in force then.");
         var bounds = await extents.OfAsync(kind, version.Id, ct);
-        var query = new List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>
-        {
-            new("version", version.Id.ToString(CultureInfo.InvariantCulture)),
-        };
+        var query = QueryString.Create("version", version.Id.ToString(CultureInfo.InvariantCulture));
         if (request.Query.ContainsKey("properties"))
         {
-            query.Add(new("properties", string.Join(',', properties)));
+            query = query.Add("properties", string.Join(',', properties));
         }
 
-        // The template's braces must stay literal: append the query after building the path.
-        var template = OgcLinks.Url(request, $"/tiles/{kind.Id}/") + "{z}/{x}/{y}.mvt"
-            + Microsoft.AspNetCore.Http.QueryString.Create(query).ToUriComponent();
+        // The template's braces must stay literal: the query is appended to the path, not built through a URL API.
+        var template = OgcLinks.Url(request, $"/tiles/{kind.Id}/") + "{z}/{x}/{y}.mvt" + query.ToUriComponent();
         var fields = properties.ToDictionary(p => p, p => kind.Fields.FirstOrDefault(f => f.Column == p) is { Type: FieldType.Text } ? "String" : "Number");
         return TypedResults.Json(new TileJson(
             "3.0.0", kind.Title, kind.Description, $"{version.Id}", $"EcoSpatial · {version.Label} (as of {OgcDocuments.Date(version.AsOf)})",
@@ -78,7 +74,7 @@ public sealed class TilesModule : ICarterModule
             throw new SpatialInputException(SpatialError.InvalidArgument, $"No tile {z}/{x}/{y}: zoom is 0–{TileAddress.MaxZoom} and x, y are 0 to 2^zoom − 1.");
         }
 
-        var properties = Properties(kind, request.Query["properties"]);
+        var properties = FeatureQueries.SelectProperties(kind, request.Query["properties"]);
         var pinned = request.Query.ContainsKey("version");
         var current = !pinned && !request.Query.ContainsKey("datetime");
         var version = await VersionSelection.ResolveAsync(dataSource, kind, request.Query["datetime"], request.Query["version"], ct);
@@ -113,22 +109,6 @@ public sealed class TilesModule : ICarterModule
         }
 
         return TypedResults.Bytes(tile, MvtType);
-    }
-
-    private static List<string> Properties(LayerKind layer, string? list)
-    {
-        var all = FeatureQueries.PropertyNames(layer);
-        if (list is null)
-        {
-            return [.. all];
-        }
-
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var unknown = names.Where(n => !all.Contains(n)).ToList();
-        return unknown.Count == 0
-            ? [.. all.Where(names.Contains)]
-            : throw new SpatialInputException(SpatialError.InvalidArgument,
-                $"Unknown properties {string.Join(", ", unknown)}; the properties of '{layer.Id}' are {string.Join(", ", all)}.");
     }
 
     private static void RefuseUnknown(HttpRequest request)

@@ -1,5 +1,6 @@
 using System.Text;
 using EcoSpatial.SpatialCore;
+using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Layers;
 using Npgsql;
 
@@ -33,6 +34,27 @@ public static class FeatureQueries
 
     /// <summary>The properties a feature of <paramref name="layer"/> carries: its typed columns, then <see cref="AreaProperty"/>.</summary>
     public static IReadOnlyList<string> PropertyNames(LayerKind layer) => [.. layer.Fields.Select(f => f.Column), AreaProperty];
+
+    /// <summary>
+    /// The properties named by a <c>properties</c> parameter (comma-separated), in <see cref="PropertyNames"/> order;
+    /// all of them when the parameter is absent, none when it is empty.
+    /// </summary>
+    /// <exception cref="SpatialInputException">InvalidArgument: a name that is not a property of the layer.</exception>
+    public static List<string> SelectProperties(LayerKind layer, string? list)
+    {
+        var all = PropertyNames(layer);
+        if (list is null)
+        {
+            return [.. all];
+        }
+
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !all.Contains(n)).ToList();
+        return unknown.Count == 0
+            ? [.. all.Where(names.Contains)]
+            : throw new SpatialInputException(SpatialError.InvalidArgument,
+                $"Unknown properties {string.Join(", ", unknown)}; the properties of '{layer.Id}' are {string.Join(", ", all)}.");
+    }
 
     /// <summary>
     /// One page of a version's features, in <c>feature_index</c> order (keyset: <c>feature_index &gt; cursor</c>,

@@ -73,7 +73,7 @@ public sealed record ItemsRequest(
             ParseBbox(query["bbox"], bboxCrs),
             bboxCrs,
             crs,
-            ParseProperties(layer, query),
+            FeatureQueries.SelectProperties(layer, query["properties"]),
             filters,
             query["datetime"],
             query["version"]);
@@ -138,21 +138,6 @@ public sealed record ItemsRequest(
         return box[0] <= box[2] && box[1] <= box[3]
             ? box
             : throw Invalid($"'bbox' must give its lower corner first (min ≤ max on both axes, in the axis order of its CRS); got '{text}'.");
-    }
-
-    private static List<string> ParseProperties(LayerKind layer, IQueryCollection query)
-    {
-        var all = FeatureQueries.PropertyNames(layer);
-        if (!query.TryGetValue("properties", out var text))
-        {
-            return [.. all];
-        }
-
-        var names = text.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var unknown = names.Where(n => !all.Contains(n)).ToList();
-        return unknown.Count == 0
-            ? [.. all.Where(names.Contains)]
-            : throw Invalid($"Unknown properties {string.Join(", ", unknown)}; the properties of '{layer.Id}' are {string.Join(", ", all)}.");
     }
 
     private static object FilterValue(LayerField field, string text) => field.Type switch
