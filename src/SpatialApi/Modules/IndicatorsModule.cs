@@ -23,7 +23,7 @@ public sealed class IndicatorsModule : ICarterModule
         indicators.MapGet("/", () => TypedResults.Ok(IndicatorCatalog.All)).WithName("ListIndicators")
             .WithSummary("The indicator catalogue: id, names, unit, formula, table number, binding, target, layers, parameters.");
         indicators.MapGet("/{id}", GetIndicator).WithName("GetIndicator")
-            .WithSummary("One indicator computed from the stored versions (region, asOf; from/to or since for changes).");
+            .WithSummary("One indicator computed from the stored versions (region, asOf; from/to or since for changes); f=csv gives its breakdown rows as CSV.");
 
         app.MapGet("/api/changes/{layer}", GetChanges).WithTags("Indicators").WithName("GetChanges")
             .WithSummary("The lost and gained polygons of a layer between two versions (from, to: dates or version ids), as GeoJSON.");
@@ -31,9 +31,20 @@ public sealed class IndicatorsModule : ICarterModule
             .WithSummary("Construction land inside protected zones (asOf, since, zone kind), each piece with its rule, as GeoJSON.");
     }
 
-    private static async Task<Ok<IndicatorResponse>> GetIndicator(
-        string id, string? region, string? asOf, string? from, string? to, string? since, IndicatorService indicators, CancellationToken ct) =>
-        TypedResults.Ok(await indicators.ComputeAsync(id, new IndicatorQuery(region, asOf, from, to, since), ct));
+    private static async Task<Results<Ok<IndicatorResponse>, ContentHttpResult>> GetIndicator(
+        string id, string? region, string? asOf, string? from, string? to, string? since, string? f, IndicatorService indicators,
+        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+    {
+        if (f is not (null or "json" or "csv"))
+        {
+            throw new SpatialInputException(SpatialError.InvalidArgument, $"f must be json or csv, not '{f}'.");
+        }
+
+        var result = await indicators.ComputeAsync(id, new IndicatorQuery(region, asOf, from, to, since), ct);
+        return f == "csv"
+            ? TypedResults.Text(IndicatorCsv.Write(result, json.Value.SerializerOptions), "text/csv; charset=utf-8")
+            : TypedResults.Ok(result);
+    }
 
     private static async Task<IResult> GetChanges(string layer, string? from, string? to, IndicatorService indicators, CancellationToken ct)
     {
