@@ -1,0 +1,102 @@
+using System.Text;
+using EcoSpatial.SpatialCore.Errors;
+using EcoSpatial.SpatialCore.Import;
+using EcoSpatial.SpatialCore.Layers;
+using NetTopologySuite.IO.Esri;
+using NetTopologySuite.IO.Esri.Shapefiles.Writers;
+
+namespace EcoSpatial.SpatialCore.Tests.Import;
+
+public class SourceReadingTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("eco-core-import-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    /// <summary>A Shapefile of two squares in EPSG:4490 whose DLMC is written in <paramref name="encoding"/>, no .cpg.</summary>
+    private string Shapefile(Encoding encoding, params string[] names)
+    {
+        var path = Path.Combine(folder, "dltb.shp");
+        var options = new ShapefileWriterOptions(ShapeType.Polygon) { Encoding = encoding };
+        options.AddCharacterField("DLBM", 5);
+        options.AddCharacterField("DLMC", 40);
+        using (var writer = NetTopologySuite.IO.Esri.Shapefile.OpenWrite(path, options))
+        {
+            for (var i = 0; i < names.Length; i++)
+            {
+                var x = 113.6 + i * 0.01;
+                writer.Geometry = Srid.Cgcs2000Factory.CreatePolygon(
+                    [new(x, 30.6), new(x, 30.601), new(x + 0.001, 30.601), new(x + 0.001, 30.6), new(x, 30.6)]);
+                writer.Fields["DLBM"].Value = "0101";
+                writer.Fields["DLMC"].Value = names[i];
+                writer.Write();
+            }
+        }
+
+        File.Delete(Path.ChangeExtension(path, ".cpg"));
+        File.WriteAllText(Path.ChangeExtension(path, ".prj"),
+            "GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\",DATUM[\"D_China_2000\",SPHEROID[\"CGCS2000\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]");
+        return path;
+    }
+
+    [Theory]
+    [InlineData("GB18030")]
+    [InlineData("UTF-8")]
+    public void Chinese_class_names_round_trip_without_a_cpg(string encodingName)
+    {
+        var encoding = encodingName == "UTF-8" ? new UTF8Encoding(false) : DbfEncoding.Gb18030;
+        var path = Shapefile(encoding, "水田", "乔木林地");
+
+        using var source = FeatureSources.Open(path, null);
+        var preparation = new LayerPreparation(LayerCatalog.Landuse, source, ImportOptions.None);
+        var features = preparation.Features().ToList();
+
+        Assert.Equal(["水田", "乔木林地"], features.Select(f => (string)f.Values[2]!));
+        Assert.Equal("EPSG:4490", preparation.Report().SourceCrs);
+        Assert.Contains(preparation.Report().Notes, n => n.Contains(encodingName == "UTF-8" ? "UTF-8" : "GB18030", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Field_map_fills_a_layer_field_from_another_source_field()
+    {
+        var path = Shapefile(DbfEncoding.Gb18030, "水田");
+        using var source = FeatureSources.Open(path, null);
+        var options = new ImportOptions(FieldMap: ImportOptions.ParseMap(["DLMC=parcel_code"]));
+
+        var feature = Assert.Single(new LayerPreparation(LayerCatalog.Landuse, source, options).Features());
+
+        Assert.Equal("水田", feature.Values[0]);
+        Assert.Contains("\"DLMC\":\"水田\"", feature.PropertiesJson);
+    }
+
+    [Theory]
+    [InlineData("UTF-8", "utf-8")]
+    [InlineData("GBK", "GB18030")]
+    [InlineData("ANSI 936", "GB18030")]
+    [InlineData("65001", "utf-8")]
+    public void Cpg_names_are_understood(string cpg, string webName)
+    {
+        Assert.Equal(webName, DbfEncoding.FromCpg(cpg)!.WebName, ignoreCase: true);
+    }
+
+    [Theory]
+    [InlineData("0101", true)]
+    [InlineData("08H2A", true)]
+    [InlineData("1104a", true)]
+    [InlineData("0507", true)]
+    [InlineData("060201", true)]
+    [InlineData("1230", false)]
+    [InlineData("9999", false)]
+    [InlineData("", false)]
+    public void Land_use_codes_are_checked_against_the_three_classifications(string code, bool known)
+    {
+        Assert.Equal(known, LandUseCodes.IsKnown(code));
+    }
+
+    [Fact]
+    public void A_bad_map_value_is_an_argument_error()
+    {
+        Assert.Equal(SpatialError.InvalidArgument,
+            Assert.Throws<SpatialInputException>(() => ImportOptions.ParseMap(["DLBM"])).Error);
+    }
+}
