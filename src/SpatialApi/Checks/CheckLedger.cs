@@ -62,6 +62,9 @@ public sealed class CheckLedger(NpgsqlDataSource db)
     private const string RunColumns =
         "id, check_id, trigger, scheduled_for, started_at, finished_at, status, message, inputs::text, figures::text, definition::text";
 
+    /// <summary>How the message of a run that was cut short (shutdown, crash) begins.</summary>
+    public const string InterruptedPrefix = "interrupted:";
+
     /// <summary>Who runs: host and process, written on each start for the record.</summary>
     public static string Runner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -151,7 +154,7 @@ public sealed class CheckLedger(NpgsqlDataSource db)
 
             try
             {
-                var message = $"interrupted: the run started at {orphan.Started:yyyy-MM-dd HH:mm:ss}Z by {orphan.Runner} never finished "
+                var message = $"{InterruptedPrefix} the run started at {orphan.Started:yyyy-MM-dd HH:mm:ss}Z by {orphan.Runner} never finished "
                     + $"(the service stopped or crashed); recorded as error by {Runner}";
                 if (await InsertRecordAsync(connection, orphan.Id, orphan.Check, orphan.Trigger, orphan.Scheduled, orphan.Started,
                         orphan.Definition, CheckStatus.Error, message, "[]", null, ct) is { } run)
@@ -215,7 +218,10 @@ public sealed class CheckLedger(NpgsqlDataSource db)
         return await command.ExecuteScalarAsync(ct) is string status ? ParseStatus(status) : null;
     }
 
-    /// <summary>Per check: versions of its layers seen by its latest run of the current revision, and its latest scheduled time.</summary>
+    /// <summary>
+    /// Per check: versions of its layers seen by its latest run of the current revision, and the latest scheduled time
+    /// a run served, or is serving; an interrupted run serves none, so its time is run again as a missed one.
+    /// </summary>
     public async Task<Dictionary<string, CheckProgress>> ProgressAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
@@ -223,9 +229,12 @@ public sealed class CheckLedger(NpgsqlDataSource db)
                    coalesce((SELECT s.layers_seen FROM check_run_starts s
                              WHERE s.check_id = c.id AND (s.definition->>'revision')::int = c.revision
                              ORDER BY s.id DESC LIMIT 1), c.layers_seen),
-                   (SELECT max(s.scheduled_for) FROM check_run_starts s WHERE s.check_id = c.id)
+                   (SELECT max(s.scheduled_for) FROM check_run_starts s
+                    WHERE s.check_id = c.id AND NOT EXISTS (
+                      SELECT 1 FROM check_runs r WHERE r.start_id = s.id AND r.status = 'error' AND starts_with(r.message, $1)))
             FROM checks c WHERE c.deleted_at IS NULL
             """);
+        command.Parameters.Add(new() { Value = InterruptedPrefix });
         var progress = new Dictionary<string, CheckProgress>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -68,7 +68,7 @@ public sealed class CheckRunner(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            outcome = new CheckOutcome(CheckStatus.Error, "interrupted: the service stopped during the run", [], null);
+            outcome = new CheckOutcome(CheckStatus.Error, $"{CheckLedger.InterruptedPrefix} the service stopped during the run", [], null);
         }
         catch (SpatialInputException e)
         {

@@ -182,7 +182,7 @@ public class ChecksTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_schedule_missed_while_the_service_was_down_runs_once_at_start_and_a_due_one_runs()
+    public async Task A_schedule_missed_while_the_service_was_down_runs_once_at_start_also_after_an_interrupted_run_and_a_due_one_runs()
     {
         await using (var first = new ChecksHost(db.ConnectionString).Started())
         {
@@ -194,17 +194,28 @@ public class ChecksTests : IAsyncLifetime
             });
         }
 
-        // As if the check had been defined in 2024 and the service had been down over two new years.
+        // As if the check had been defined in 2024, and the service had been down over two new years but for a
+        // moment in which it began this year's run and died.
         await db.ScalarAsync<object>("UPDATE checks SET schedule_since = '2024-06-01T00:00:00Z'");
+        var newYear = new DateTimeOffset(DateTimeOffset.UtcNow.Year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var other = EcoDatabase.CreateDataSource(db.ConnectionString))
+        {
+            var check = await new CheckStore(other).GetAsync("yearly", CancellationToken.None);
+            await (await new CheckLedger(other).BeginAsync(check, CheckTriggers.Schedule, newYear, CancellationToken.None)).DisposeAsync();
+        }
+
         await using var second = new ChecksHost(db.ConnectionString).Started();
         var editor2 = second.CreateEditor();
-        await Eventually.HoldsAsync(async () => await Count("SELECT count(*) FROM check_runs") == 1, "the missed run");
+        await Eventually.HoldsAsync(async () => await Count("SELECT count(*) FROM check_runs") == 2, "the interrupted run's record and the missed run");
         await Task.Delay(500);
-        var missed = Assert.Single(await Runs(editor2, "yearly"));
+        var runs = await Runs(editor2, "yearly");
+        Assert.Equal(2, runs.Count);
+        var (missed, interrupted) = (runs[0], runs[1]);
+        Assert.Equal("error", interrupted.GetProperty("status").GetString());
+        Assert.Equal(newYear, interrupted.GetProperty("scheduledFor").GetDateTimeOffset());
         Assert.Equal("missed-schedule", missed.GetProperty("trigger").GetString());
         Assert.Equal("pass", missed.GetProperty("status").GetString());
-        var year = DateTimeOffset.UtcNow.Year;
-        Assert.Equal(new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero), missed.GetProperty("scheduledFor").GetDateTimeOffset());
+        Assert.Equal(newYear, missed.GetProperty("scheduledFor").GetDateTimeOffset());
 
         await Define(editor2, new
         {
