@@ -57,7 +57,10 @@ public sealed record CheckProgress(long LayersSeen, DateTimeOffset? LastSchedule
 public sealed class CheckLedger(NpgsqlDataSource db)
 {
     /// <summary>First key of the advisory locks on run starts ("ECK").</summary>
-    private const int LockClass = 0x45434B;
+    internal const int LockClass = 0x45434B;
+
+    /// <summary>Second key of the lock held by the one process that runs the schedule (run starts use keys ≥ 0).</summary>
+    internal const int SchedulerLockKey = -1;
 
     private const string RunColumns =
         "id, check_id, trigger, scheduled_for, started_at, finished_at, status, message, inputs::text, figures::text, definition::text";

@@ -1,3 +1,6 @@
+using System.Data;
+using Npgsql;
+
 namespace EcoSpatial.SpatialApi.Checks;
 
 /// <summary>
@@ -5,11 +8,16 @@ namespace EcoSpatial.SpatialApi.Checks;
 /// <see cref="CheckOptions.PollInterval"/> (or sooner when a scheduled time comes first), it runs each enabled check
 /// that is due: its cron schedule has passed since its last scheduled run (a time missed while the service was down
 /// gives one run, marked <c>missed-schedule</c>), or a layer it reads has a version its last run did not see (an
-/// import by the API, the command line or another process).
+/// import by the API, the command line or another process). When several services share a database, only the one
+/// holding the scheduler's advisory lock runs the schedule and the runs after imports; another takes over if it dies.
 /// </summary>
 public sealed class CheckScheduler(
-    CheckStore store, CheckLedger ledger, CheckRunner runner, CheckOptions options, ILogger<CheckScheduler> log) : BackgroundService
+    NpgsqlDataSource db, CheckStore store, CheckLedger ledger, CheckRunner runner, CheckOptions options, ILogger<CheckScheduler> log)
+    : BackgroundService
 {
+    /// <summary>The connection that holds the scheduler's lock while this process leads.</summary>
+    private NpgsqlConnection? lead;
+
     /// <summary>A scheduled time older than this when its run starts counts as missed.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
@@ -30,12 +38,27 @@ public sealed class CheckScheduler(
             log.LogError(e, "Could not record the interrupted check runs; will retry at the next start");
         }
 
+        try
+        {
+            await LoopAsync(stoppingToken);
+        }
+        finally
+        {
+            if (lead is not null)
+            {
+                await lead.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = options.PollInterval;
             try
             {
-                var next = await TickAsync(DateTimeOffset.UtcNow, stoppingToken);
+                var next = await LeadAsync(stoppingToken) ? await TickAsync(DateTimeOffset.UtcNow, stoppingToken) : null;
                 if (next is { } at && at - DateTimeOffset.UtcNow < wait)
                 {
                     wait = at - DateTimeOffset.UtcNow;
@@ -65,6 +88,44 @@ public sealed class CheckScheduler(
     {
         await base.StopAsync(cancellationToken);
         await runner.DrainAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>True while this process holds the scheduler's lock (taken when free, checked on every tick).</summary>
+    private async Task<bool> LeadAsync(CancellationToken ct)
+    {
+        if (lead is { State: ConnectionState.Open })
+        {
+            try
+            {
+                await using var alive = new NpgsqlCommand("SELECT 1", lead);
+                await alive.ExecuteScalarAsync(ct);
+                return true;
+            }
+            catch (NpgsqlException e)
+            {
+                log.LogWarning(e, "Lost the connection that holds the check scheduler's lock");
+            }
+        }
+
+        if (lead is not null)
+        {
+            await lead.DisposeAsync();
+            lead = null;
+        }
+
+        var connection = await db.OpenConnectionAsync(ct);
+        await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock($1, $2)", connection);
+        take.Parameters.Add(new() { Value = CheckLedger.LockClass });
+        take.Parameters.Add(new() { Value = CheckLedger.SchedulerLockKey });
+        if (await take.ExecuteScalarAsync(ct) is true)
+        {
+            log.LogInformation("This process runs the check schedule ({Runner})", CheckLedger.Runner);
+            lead = connection;
+            return true;
+        }
+
+        await connection.DisposeAsync();
+        return false;
     }
 
     /// <summary>Runs the checks due at <paramref name="now"/>, one after another; returns the next scheduled time of any check.</summary>

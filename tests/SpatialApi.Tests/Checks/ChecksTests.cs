@@ -226,6 +226,23 @@ public class ChecksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_services_on_one_database_run_each_scheduled_time_once()
+    {
+        await using var first = new ChecksHost(db.ConnectionString).Started();
+        await using var second = new ChecksHost(db.ConnectionString).Started();
+        await Import(first.CreateEditor(), Redlines2021, "2021-12-31", "批复 2021");
+        await Define(second.CreateEditor(), new
+        {
+            id = "every-second", kind = "redline-area-not-decreasing", parameters = new { baseline = "2021-12-31" }, schedule = "* * * * * *",
+        });
+
+        await Eventually.HoldsAsync(async () => await Count("SELECT count(*) FROM check_runs") >= 4, "four scheduled runs");
+        Assert.Equal(0, await Count("""
+            SELECT count(*) FROM (SELECT scheduled_for FROM check_run_starts GROUP BY scheduled_for HAVING count(*) > 1) twice
+            """));
+    }
+
+    [Fact]
     public async Task Definitions_are_validated_guarded_by_the_editor_key_revised_and_retired()
     {
         await using var host = new ChecksHost(db.ConnectionString).Started();
