@@ -5,6 +5,7 @@ using System.Text.Json;
 using EcoSpatial.SpatialCore.Crs;
 using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Geodesy;
+using EcoSpatial.SpatialCore.Landuse;
 using EcoSpatial.SpatialCore.Layers;
 using NetTopologySuite.Geometries;
 

@@ -1,9 +1,10 @@
 using System.Text;
 using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Import;
+using EcoSpatial.SpatialCore.Landuse;
 using EcoSpatial.SpatialCore.Layers;
-using NetTopologySuite.IO.Esri;
 using NetTopologySuite.IO.Esri.Shapefiles.Writers;
+using NetTopologySuite.IO.Esri;
 
 namespace EcoSpatial.SpatialCore.Tests.Import;
 
