@@ -1,6 +1,7 @@
 // Indicator dashboard: for an admin unit and a year, every indicator with value, target, pass/fail and inputs.
-import { adminUnits, el, getJson, layers, versions, type IndicatorInfo, type IndicatorValue } from './api';
+import { adminUnits, el, getJson, layers, versions, type AdminUnit, type IndicatorInfo, type IndicatorValue } from './api';
 import { lang, num, onLang, t } from './i18n';
+import { fitTo } from './map';
 
 /** Indicators that need an admin code (their inputs are entered per county). */
 const NEEDS_REGION = new Set(['construction-land-per-gdp']);
@@ -50,7 +51,7 @@ export function renderDashboard(panel: HTMLElement): void {
     const units = await adminUnits().catch(() => []);
     const regionPick = el('select', { id: 'dash-region' }, el('option', { value: '' }, t('wholeCity')),
       ...units.map((u) => { const o = el('option', { value: u.code }, `${u.name} (${u.code})`); o.selected = u.code === region; return o; }));
-    regionPick.addEventListener('change', () => { region = regionPick.value; void load(); });
+    regionPick.addEventListener('change', () => { region = regionPick.value; showRegion(units); void load(); });
     const yearPick = el('select', { id: 'dash-year' }, ...years.map((y) => { const o = el('option', { value: y }, y); o.selected = y === year; return o; }));
     yearPick.addEventListener('change', () => { year = yearPick.value; void load(); });
     const rows = catalogue.map((info) => {
@@ -75,13 +76,22 @@ export function renderDashboard(panel: HTMLElement): void {
       el('h2', {}, t('dashboardTitle')),
       el('div', { class: 'row' }, el('label', { class: 'field' }, t('region'), regionPick), el('label', { class: 'field' }, t('year'), yearPick)),
       el('div', { class: 'table-wrap' }, el('table', { class: 'data', id: 'dash-table', 'aria-busy': String(loading) },
-        el('thead', {}, el('tr', {}, ...['tableNo', 'indicator', 'value', 'target', 'inputs', 'status', 'csv'].map((k) => el('th', {}, t(k))))),
+        el('thead', {}, el('tr', {}, ...['tableNo', 'indicator', 'value', 'target', 'inputs', 'verdictCol', 'csv'].map((k) => el('th', {}, t(k))))),
         el('tbody', {}, ...rows))));
+  }
+
+  /** The map beside the table shows the chosen unit (or the whole city). */
+  function showRegion(units: AdminUnit[]): void {
+    const chosen = units.filter((u) => !region || u.code === region);
+    if (chosen.length === 0) return;
+    fitTo([Math.min(...chosen.map((u) => u.bbox[0])), Math.min(...chosen.map((u) => u.bbox[1])),
+      Math.max(...chosen.map((u) => u.bbox[2])), Math.max(...chosen.map((u) => u.bbox[3]))], 14);
   }
 
   let started = false;
   onLang(() => { void draw(); });
   panel.addEventListener('eco:show', () => {
+    void adminUnits().then(showRegion).catch(() => undefined);
     if (started) return;
     started = true;
     void (async () => {

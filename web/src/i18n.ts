@@ -31,7 +31,7 @@ const zh = {
   siteArea: '用地面积', verdict: '结论', 'verdict.clear': '未涉及保护区', 'verdict.restricted': '限制', 'verdict.prohibited': '禁止',
   findings: '冲突', layer: '图层', rule: '规则', reason: '说明', noConflict: '未发现冲突。', badFile: '无法读取该 GeoJSON 文件',
   dashboardTitle: '示范区建设指标', region: '行政区', year: '年份', indicator: '指标', value: '数值', target: '目标',
-  inputs: '数据版本', csv: 'CSV', tableNo: '序号', needsRegion: '请选择行政区',
+  inputs: '数据版本', csv: 'CSV', tableNo: '序号', needsRegion: '请选择行政区', verdictCol: '达标情况',
   'status.pass': '达标', 'status.fail': '未达标', 'status.not-applicable': '不适用', 'status.no-data': '无数据', 'status.error': '出错',
 };
 
@@ -67,7 +67,7 @@ const en: Record<Key, string> = {
   siteArea: 'Site area', verdict: 'Verdict', 'verdict.clear': 'Clear', 'verdict.restricted': 'Restricted', 'verdict.prohibited': 'Prohibited',
   findings: 'Conflicts', layer: 'Layer', rule: 'Rule', reason: 'Reason', noConflict: 'No conflict found.', badFile: 'Could not read this GeoJSON file',
   dashboardTitle: 'Demonstration-zone indicators', region: 'Admin unit', year: 'Year', indicator: 'Indicator', value: 'Value', target: 'Target',
-  inputs: 'Inputs', csv: 'CSV', tableNo: 'No.', needsRegion: 'Choose an admin unit',
+  inputs: 'Inputs', csv: 'CSV', tableNo: 'No.', needsRegion: 'Choose an admin unit', verdictCol: 'Status',
   'status.pass': 'Pass', 'status.fail': 'Fail', 'status.not-applicable': 'N/A', 'status.no-data': 'No data', 'status.error': 'Error',
 };
 

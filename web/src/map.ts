@@ -74,8 +74,6 @@ export function createMap(container: HTMLElement): Promise<void> {
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   (window as unknown as { ecoMap: maplibregl.Map }).ecoMap = map; // for the browser tests and the console
   return new Promise((resolve) => map.on('load', () => {
-    // The attribution lists every layer version; keep it folded behind its button (MapLibre opens it at first).
-    map.once('idle', () => document.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show'));
     void addLayers().then(resolve);
   }));
 }
@@ -95,6 +93,12 @@ async function addLayers(): Promise<void> {
   const bounds = await getJson<{ bounds?: [number, number, number, number] }>(tileJsonUrl('admin-units', selected.get('admin-units'))).catch(() => ({ bounds: undefined }));
   if (bounds.bounds) map.fitBounds(bounds.bounds, { padding: 20, animate: false });
   map.on('click', onClick);
+  // The attribution lists every layer version; keep it folded behind its button (MapLibre opens it at first).
+  map.once('idle', () => {
+    const attribution = document.querySelector('.maplibregl-ctrl-attrib');
+    attribution?.classList.remove('maplibregl-compact-show');
+    attribution?.removeAttribute('open');
+  });
   for (const id of CLICK_ORDER) {
     map.on('mouseenter', id, () => { if (!drawing) map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { if (!drawing) map.getCanvas().style.cursor = ''; });
