@@ -154,9 +154,10 @@ await step('click a red line', async () => {
   await page.mouse.click(box.x + p.x, box.y + p.y);
   const popup = page.locator('.feature-popup[data-layer="redlines"]');
   await popup.waitFor();
-  await page.waitForFunction(() => document.querySelector('.feature-popup')?.textContent?.includes('420984'));
-  const text = await popup.innerText();
   const code = String(p.properties.code);
+  // The popup fills in the complete attributes from OGC API Features; wait for the area row.
+  await page.waitForFunction(() => /m²/.test(document.querySelector('.feature-popup tr.area')?.textContent ?? ''));
+  const text = await popup.innerText();
   check('clicking a red line shows its code and area in m², hm² and 亩',
     text.includes(code) && /[\d,]+ m²/.test(text) && text.includes('hm²') && text.includes('亩'), { code, text });
   await shot('map-feature');
@@ -205,7 +206,11 @@ await step('encroachment view', async () => {
 
 await step('site screening', async () => {
   await page.click('#tabs button[data-view="screening"]');
-  await page.evaluate(() => window.ecoMap.jumpTo({ center: [113.75, 30.65], zoom: 9.3 }));
+  // The whole city in view (the bounds of the admin units' tiles).
+  await page.evaluate(async () => {
+    const { bounds } = await (await fetch('/tiles/admin-units.json')).json();
+    window.ecoMap.fitBounds(bounds, { padding: 20, animate: false });
+  });
   await idle();
   const p = await pointOver('redlines-fill');
   if (!check('a red line is on screen to screen against', p, p)) return;
