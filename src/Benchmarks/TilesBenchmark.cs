@@ -111,7 +111,7 @@ public sealed class TilesBenchmark : IBenchmarkSuite
         report.AppendLine(CultureInfo.InvariantCulture, $"| service, cached tile (HTTP) | **{F(Median(cached), 3)}** (target < 2 ms) | {F(Percentile(cached, 0.9), 3)} (p99 {F(Percentile(cached, 0.99), 3)}) |");
         report.AppendLine();
         report.AppendLine("Mean tile size: " + string.Join(", ", bytes.OrderBy(b => b.Key).Select(b => $"z{b.Key}: {N(b.Value.Average() / 1024.0)} KiB"))
-            + "; the centre tile at lower zooms (one-pixel simplification drops sub-pixel parcels): " + string.Join(", ", lowZoom) + ".");
+            + "; the centre tile at lower zooms (simplified by one pixel, features under 2 × 2 pixels left out): " + string.Join(", ", lowZoom) + ".");
         return report.ToString();
     }
 
