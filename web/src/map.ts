@@ -124,6 +124,12 @@ export function setLayerVersion(layer: string, version: number): void {
 
 let popup: maplibregl.Popup | undefined;
 
+/** The label of an attribute: translated when known, else its own name. */
+function fieldLabel(name: string): string {
+  const label = t('field.' + name);
+  return label === 'field.' + name ? name : label;
+}
+
 async function onClick(e: maplibregl.MapMouseEvent): Promise<void> {
   if (drawing) return;
   const layers = CLICK_ORDER.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
@@ -143,7 +149,7 @@ async function onClick(e: maplibregl.MapMouseEvent): Promise<void> {
     }
   }
   const rows = Object.entries(properties).filter(([k, v]) => k !== 'area_m2' && v !== null && v !== '')
-    .map(([k, v]) => el('tr', {}, el('th', {}, t('field.' + k)), el('td', {}, typeof v === 'number' ? num(v, 2) : String(v))));
+    .map(([k, v]) => el('tr', {}, el('th', {}, fieldLabel(k)), el('td', {}, typeof v === 'number' ? num(v, 2) : String(v))));
   const area = Number(properties.area_m2);
   const body = el('div', { class: 'feature-popup', 'data-layer': layer },
     el('h3', {}, t('layer.' + layer)),
