@@ -215,7 +215,9 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             return NoData(info, q, "landuse or redlines");
         }
 
-        var baseline = q.From is null ? null : await NaturalShareAsync(Date(q.From), ct);
+        // The baseline defaults to the oldest land-use version, like the other change indicators.
+        var baselineDate = q.From is not null ? Date(q.From) : (await VersionSelector.OldestAsync(db, "landuse", ct))?.AsOf;
+        var baseline = baselineDate is { } b && b < Date(q.AsOf) ? await NaturalShareAsync(b, ct) : null;
         var result = NaturalLandShare.Evaluate(current.Value.Share, baseline?.Share);
         var inputs = current.Value.Inputs.Concat(baseline?.Inputs ?? []).ToList();
         return Response(info, result.Current.Share * 100, result.Status, q, inputs, [],

@@ -31,7 +31,7 @@ public static class NaturalLandShare
         "约束性",
         "share ≥ baseline share",
         ["landuse", "redlines"],
-        ["asOf", "from"]);
+        ["asOf", "from (baseline date; default: the oldest land-use version)"]);
 
     /// <summary>The share from its two areas.</summary>
     public static NaturalShare Share(double redlineAreaM2, double naturalM2) =>

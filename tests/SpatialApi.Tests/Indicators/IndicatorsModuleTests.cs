@@ -171,6 +171,8 @@ public class IndicatorsModuleTests(EcoApi api) : IAsyncLifetime
         Close(expected, result.GetProperty("details").GetProperty("rate").GetDouble());
         // the SE paddy strip that left the red line was not natural, so the natural share rose
         Assert.Equal("pass", result.GetProperty("status").GetString());
+        var byDefault = await Indicator("natural-land-share?asOf=2023-12-31"); // baseline: the oldest land use
+        Assert.Equal(result.GetProperty("details").GetProperty("baselineRate").GetDouble(), byDefault.GetProperty("details").GetProperty("baselineRate").GetDouble());
     }
 
     [Fact]
