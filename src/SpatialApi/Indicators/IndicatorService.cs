@@ -94,15 +94,11 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private async Task<IndicatorResponse> CoverageAsync(IndicatorQuery q, CancellationToken ct)
     {
         var info = ForestGrassCoverage.Info;
-        var date = Date(q.AsOf);
-        var landuse = await db.VersionInForceAsync("landuse", date, ct);
-        var (admin, units) = await UnitsAsync(q.Region, date, ct);
-        if (landuse is null || admin is null)
+        if (await UnitClassAreasAsync(q, ct) is not var (landuse, admin, units, areas))
         {
-            return NoData(info, q, landuse is null ? "landuse" : "admin-units");
+            return NoData(info, q, "landuse or admin-units");
         }
 
-        var areas = await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct);
         var covers = units.Select(u =>
         {
             var byCode = areas.GetValueOrDefault(u.Code) ?? [];
@@ -120,15 +116,11 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private async Task<IndicatorResponse> HabitatQualityAsync(IndicatorQuery q, CancellationToken ct)
     {
         var info = HabitatQuality.Info;
-        var date = Date(q.AsOf);
-        var landuse = await db.VersionInForceAsync("landuse", date, ct);
-        var (admin, units) = await UnitsAsync(q.Region, date, ct);
-        if (landuse is null || admin is null)
+        if (await UnitClassAreasAsync(q, ct) is not var (landuse, admin, units, areas))
         {
-            return NoData(info, q, landuse is null ? "landuse" : "admin-units");
+            return NoData(info, q, "landuse or admin-units");
         }
 
-        var areas = await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct);
         var figures = units.Select(u => HabitatQuality.Compute(u.Code, u.Name, u.AreaM2, areas.GetValueOrDefault(u.Code) ?? [])).ToList();
         var regionAreas = units.SelectMany(u => areas.GetValueOrDefault(u.Code) ?? []).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
         var region = HabitatQuality.Compute(q.Region ?? "all", RegionName(q.Region, units), units.Sum(u => u.AreaM2), regionAreas);
@@ -186,6 +178,16 @@ public sealed class IndicatorService(NpgsqlDataSource db)
                 m2Per10kYuanFrom = result.From.M2Per10kYuan, m2Per10kYuanTo = result.To.M2Per10kYuan,
                 totalDecreaseRate = result.TotalDecreaseRate, annualDecreaseRate = result.AnnualDecreaseRate,
             });
+    }
+
+    /// <summary>The land use and admin units in force at <c>asOf</c>, the units of the region, and their area per class code.</summary>
+    private async Task<(LayerVersionRow Landuse, LayerVersionRow Admin, List<AdminUnit> Units, Dictionary<string, Dictionary<string, double>> Areas)?>
+        UnitClassAreasAsync(IndicatorQuery q, CancellationToken ct)
+    {
+        var date = Date(q.AsOf);
+        var landuse = await db.VersionInForceAsync("landuse", date, ct);
+        var (admin, units) = await UnitsAsync(q.Region, date, ct);
+        return landuse is null || admin is null ? null : (landuse, admin, units, await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct));
     }
 
     /// <summary>Land-use area per admin unit code and class code, from the overlay of land use with the units.</summary>
