@@ -4,10 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EcoSpatial.SpatialApi.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using static EcoSpatial.SpatialApi.Tests.Support.GeoJsonFiles;
 
 namespace EcoSpatial.SpatialApi.Tests.Ogc;
@@ -32,10 +29,7 @@ public sealed class MapServer : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        BaseAddress = new Uri(addresses.Addresses.Single());
+        BaseAddress = this.StartOnLoopback();
 
         await ImportAsync("landuse", LandUse(rows: 30, cols: 40, shift: 0), "2019-12-31");
         await ImportAsync("landuse", LandUse(rows: 30, cols: 50, shift: 1), "2020-12-31");

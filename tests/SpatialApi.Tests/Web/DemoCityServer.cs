@@ -1,12 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EcoSpatial.SpatialApi.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EcoSpatial.SpatialApi.Tests.Web;
 
@@ -22,10 +18,7 @@ public sealed class DemoCityServer : WebApplicationFactory<Program>, IAsyncLifet
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        BaseAddress = new Uri(addresses.Addresses.Single());
+        BaseAddress = this.StartOnLoopback();
         await WaitForDemoAsync();
     }
 
