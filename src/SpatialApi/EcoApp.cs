@@ -20,11 +20,18 @@ public static class EcoApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var dataSource = EcoDatabase.CreateDataSource(EcoDatabase.ConnectionString(builder.Configuration));
+        // Writes and EF on the primary; heavy reads on a standby when ECO_DB lists several hosts (see ReadDataSource).
+        var (dataSource, reads) = EcoDatabase.CreateDataSources(EcoDatabase.ConnectionString(builder.Configuration));
         builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton(reads);
         builder.Services.AddDbContext<EcoDbContext>(o => EcoDatabase.Configure(o, dataSource));
         builder.Services.AddHostedService<DatabaseStartup>();
+        // Two instances only with a standby: the checks judge on the primary, which has every import at once, while
+        // the indicators served over HTTP read the standby (keyed). With one host they are the same instance.
         builder.Services.AddSingleton<Indicators.IndicatorService>();
+        builder.Services.AddKeyedSingleton(ReadDataSource.Key, (sp, _) => ReferenceEquals(reads.Source, dataSource)
+            ? sp.GetRequiredService<Indicators.IndicatorService>()
+            : new Indicators.IndicatorService(reads.Source));
         builder.Services.AddChecks(builder.Configuration);
 
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EcoSpatial.SpatialApi.Modules;
 
-/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (database reachable, migrations applied).</summary>
+/// <summary>
+/// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (database reachable, migrations applied). Ready asks
+/// the read data source, so that a service whose primary is down but whose standby answers stays ready to serve reads.
+/// </summary>
 public sealed class HealthModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
@@ -15,10 +18,11 @@ public sealed class HealthModule : ICarterModule
         group.MapGet("/ready", Ready).WithName("Ready");
     }
 
-    private static async Task<IResult> Ready(EcoDbContext db, CancellationToken ct)
+    private static async Task<IResult> Ready(ReadDataSource reads, CancellationToken ct)
     {
         try
         {
+            await using var db = EcoDatabase.CreateContext(reads.Source);
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             return pending.Count == 0
                 ? TypedResults.Ok(new { status = "ready" })

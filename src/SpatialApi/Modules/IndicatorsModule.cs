@@ -1,6 +1,7 @@
 using Carter;
 using EcoSpatial.SpatialApi.Contracts;
 using EcoSpatial.SpatialApi.Indicators;
+using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialCore;
 using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Indicators;
@@ -32,7 +33,8 @@ public sealed class IndicatorsModule : ICarterModule
     }
 
     private static async Task<Results<Ok<IndicatorResponse>, ContentHttpResult>> GetIndicator(
-        string id, string? region, string? asOf, string? from, string? to, string? since, string? f, IndicatorService indicators,
+        string id, string? region, string? asOf, string? from, string? to, string? since, string? f,
+        [FromKeyedServices(ReadDataSource.Key)] IndicatorService indicators,
         Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         if (f is not (null or "json" or "csv"))
@@ -46,7 +48,8 @@ public sealed class IndicatorsModule : ICarterModule
             : TypedResults.Ok(result);
     }
 
-    private static async Task<IResult> GetChanges(string layer, string? from, string? to, IndicatorService indicators, CancellationToken ct)
+    private static async Task<IResult> GetChanges(
+        string layer, string? from, string? to, [FromKeyedServices(ReadDataSource.Key)] IndicatorService indicators, CancellationToken ct)
     {
         if (layer is not ("redlines" or "reserves" or "water-source-zones"))
         {
@@ -82,7 +85,8 @@ public sealed class IndicatorsModule : ICarterModule
     }
 
     private static async Task<IResult> GetEncroachments(
-        string? region, string? asOf, string? since, string? zone, IndicatorService indicators, CancellationToken ct)
+        string? region, string? asOf, string? since, string? zone, [FromKeyedServices(ReadDataSource.Key)] IndicatorService indicators,
+        CancellationToken ct)
     {
         ZoneKind? kind = zone is null ? null : Enum.TryParse<ZoneKind>(zone.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var k) ? k
             : throw new SpatialInputException(SpatialError.InvalidArgument, $"zone must be one of {string.Join(", ", Enum.GetNames<ZoneKind>().Select(Kebab))}.");

@@ -85,12 +85,12 @@ public sealed class OgcModule : ICarterModule
     /// extent is then that of the selected version.
     /// </summary>
     private static async Task<IResult> GetCollection(
-        string collectionId, HttpRequest request, EcoDbContext db, NpgsqlDataSource dataSource, VersionExtents extents, CancellationToken ct)
+        string collectionId, HttpRequest request, EcoDbContext db, ReadDataSource reads, VersionExtents extents, CancellationToken ct)
     {
         var layer = Layer(collectionId);
         OgcFormats.Only(request, "datetime", "version");
         var selected = request.Query.ContainsKey("datetime") || request.Query.ContainsKey("version")
-            ? await VersionSelection.ResolveAsync(dataSource, layer, request.Query["datetime"], request.Query["version"], ct)
+            ? await VersionSelection.ResolveAsync(reads.Source, layer, request.Query["datetime"], request.Query["version"], ct)
             : null;
         var collection = await CollectionAsync(request, layer, db, extents, self: true, ct, selected?.Id);
         return OgcFormats.Of(request) == OgcFormat.Json
@@ -120,8 +120,9 @@ public sealed class OgcModule : ICarterModule
     /// whole version is read: the stored count is exact and free), and the links, with <c>next</c> when a row beyond
     /// the limit exists. The next link pins the version and continues by <c>cursor</c> (keyset), never by offset.
     /// </summary>
-    private static async Task Items(string collectionId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task Items(string collectionId, HttpContext http, ReadDataSource reads, CancellationToken ct)
     {
+        var dataSource = reads.Source;
         var layer = Layer(collectionId);
         var request = ItemsRequest.Parse(layer, http.Request.Query);
         var format = OgcFormats.Of(http.Request);
@@ -210,8 +211,9 @@ public sealed class OgcModule : ICarterModule
         }).ExecuteAsync(http);
     }
 
-    private static async Task Item(string collectionId, string featureId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task Item(string collectionId, string featureId, HttpContext http, ReadDataSource reads, CancellationToken ct)
     {
+        var dataSource = reads.Source;
         var layer = Layer(collectionId);
         var unknown = http.Request.Query.Keys.FirstOrDefault(k => k is not ("f" or "crs"));
         if (unknown is not null)

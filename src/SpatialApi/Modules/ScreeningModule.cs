@@ -6,7 +6,6 @@ using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Indicators;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
-using Npgsql;
 
 namespace EcoSpatial.SpatialApi.Modules;
 
@@ -25,8 +24,9 @@ public sealed class ScreeningModule : ICarterModule
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    private static async Task<Ok<ScreeningResponse>> Screen(ScreeningRequest request, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<ScreeningResponse>> Screen(ScreeningRequest request, ReadDataSource reads, CancellationToken ct)
     {
+        var db = reads.Source;
         var site = Site(request);
         var date = request.AsOf is null ? DateOnly.FromDateTime(DateTime.UtcNow)
             : DateOnly.TryParseExact(request.AsOf, "yyyy-MM-dd", out var d) ? d

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Carter;
 using EcoSpatial.SpatialApi.Ogc;
+using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialApi.Tiles;
 using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Layers;
-using Npgsql;
 
 namespace EcoSpatial.SpatialApi.Modules;
 
@@ -34,8 +34,9 @@ public sealed class TilesModule : ICarterModule
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> GetTileJson(string layer, HttpRequest request, NpgsqlDataSource dataSource, VersionExtents extents, CancellationToken ct)
+    private static async Task<IResult> GetTileJson(string layer, HttpRequest request, ReadDataSource reads, VersionExtents extents, CancellationToken ct)
     {
+        var dataSource = reads.Source;
         var kind = Layer(layer);
         RefuseUnknown(request);
         var properties = FeatureQueries.SelectProperties(kind, request.Query["properties"]);
@@ -63,8 +64,9 @@ public sealed class TilesModule : ICarterModule
     /// or has PostGIS make it.
     /// </summary>
     private static async Task<IResult> GetTile(
-        string layer, int z, int x, int y, HttpContext http, NpgsqlDataSource dataSource, TileCache cache, CancellationToken ct)
+        string layer, int z, int x, int y, HttpContext http, ReadDataSource reads, TileCache cache, CancellationToken ct)
     {
+        var dataSource = reads.Source;
         var kind = Layer(layer);
         var request = http.Request;
         RefuseUnknown(request);

@@ -3,18 +3,56 @@ using Npgsql;
 
 namespace EcoSpatial.SpatialApi.Persistence;
 
-/// <summary>How the service reaches PostGIS: one data source with NetTopologySuite mapping, shared by EF and raw SQL.</summary>
+/// <summary>
+/// Where the heavy reads go: OGC items and item, tiles and TileJSON, the indicators served over HTTP, screening, and
+/// the version lookups those make. With one host in <c>ECO_DB</c> it is the service's only data source. With several
+/// (an Npgsql multi-host string, <c>Host=primary:5432,standby:5432</c>) it prefers a hot standby
+/// (<see cref="TargetSessionAttributes.PreferStandby"/>) and falls back to the primary when no standby answers; so
+/// these reads go on while the primary is down, and take their load off it while it is up. Writes never come here:
+/// imports, migrations, the EF <see cref="EcoDbContext"/>, the checks' store and ledger (and the indicators they
+/// judge), statistics and the demo load use the primary <see cref="NpgsqlDataSource"/>.
+/// A standby replays the primary's WAL a moment later (replication lag, usually milliseconds): a version just
+/// imported may be missing here for that moment, so a read by id right after an import can answer 404 once.
+/// </summary>
+public sealed class ReadDataSource(NpgsqlDataSource source)
+{
+    /// <summary>DI key of the services that read through this source rather than the primary.</summary>
+    public const string Key = "reads";
+
+    public NpgsqlDataSource Source { get; } = source;
+}
+
+/// <summary>
+/// How the service reaches PostGIS: data sources with NetTopologySuite mapping, shared by EF and raw SQL. Writes and
+/// EF use the primary <see cref="NpgsqlDataSource"/>; the heavy reads a <see cref="ReadDataSource"/>, which is the
+/// same data source unless <c>ECO_DB</c> lists several hosts.
+/// </summary>
 public static class EcoDatabase
 {
     /// <summary>The configuration key (and environment variable) holding the Npgsql connection string.</summary>
     public const string ConnectionKey = "ECO_DB";
 
-    /// <summary>A data source that maps PostGIS geometry to NetTopologySuite (trap 1 of the stack notes).</summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    /// <summary>The primary: where writes go (the only server, or the one not in recovery among several hosts).</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString) => CreateDataSources(connectionString).Primary;
+
+    /// <summary>
+    /// The primary and the read data source over <paramref name="connectionString"/>, both mapping PostGIS geometry to
+    /// NetTopologySuite (trap 1 of the stack notes). One host: one data source, returned as both. Several hosts: one
+    /// multi-host data source (one pool per host, shared), seen through two target session attributes.
+    /// </summary>
+    public static (NpgsqlDataSource Primary, ReadDataSource Reads) CreateDataSources(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseNetTopologySuite();
-        return builder.Build();
+        if (builder.ConnectionStringBuilder.Host?.Contains(',', StringComparison.Ordinal) != true)
+        {
+            var single = builder.Build();
+            return (single, new ReadDataSource(single));
+        }
+
+        var hosts = builder.BuildMultiHost();
+        return (hosts.WithTargetSession(TargetSessionAttributes.Primary),
+            new ReadDataSource(hosts.WithTargetSession(TargetSessionAttributes.PreferStandby)));
     }
 
     /// <summary>EF options over <paramref name="dataSource"/>, with snake_case names so raw SQL reads naturally.</summary>
@@ -33,10 +71,14 @@ public static class EcoDatabase
             : throw new InvalidOperationException(
                 $"{ConnectionKey} is not set: give it an Npgsql connection string to a PostGIS database (./eco up does this for you).");
 
-    /// <summary>Applies pending migrations.</summary>
+    /// <summary>Applies pending migrations (on the primary).</summary>
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        await using var db = new EcoDbContext(Configure(new DbContextOptionsBuilder<EcoDbContext>(), dataSource).Options);
+        await using var db = CreateContext(dataSource);
         await db.Database.MigrateAsync(ct);
     }
+
+    /// <summary>A context over <paramref name="dataSource"/>, outside DI (the DI one is over the primary).</summary>
+    public static EcoDbContext CreateContext(NpgsqlDataSource dataSource) =>
+        new(Configure(new DbContextOptionsBuilder<EcoDbContext>(), dataSource).Options);
 }

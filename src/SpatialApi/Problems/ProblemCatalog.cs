@@ -25,6 +25,7 @@ public static class ProblemCatalog
         ["not-polygonal"] = (422, "The geometry is not polygonal"),
         ["nothing-to-import"] = (422, "Nothing valid to import"),
         ["not-ready"] = (503, "The service is not ready"),
+        ["database-unavailable"] = (503, "The database cannot be reached"),
     };
 
     /// <summary>The problem kind (slug) of a domain error.</summary>
