@@ -30,7 +30,7 @@ public sealed partial class OgcBenchmark : IBenchmarkSuite
         var layer = LayerCatalog.Landuse;
         var version = await VersionLookup.InForceAsync(context.DataSource, layer.Id, null, ct)
             ?? throw new InvalidOperationException("No land-use version in the database: load the demo (./eco up) first.");
-        var extent = await new VersionExtents(context.DataSource).OfAsync(layer, version.Id, ct) ?? throw new InvalidOperationException("empty version");
+        var extent = await BenchData.ExtentAsync(context.DataSource, layer.Table, version.Id, ct);
 
         // (1) one page: the middle 20 % × 20 % of the city's extent, limit 1000.
         double w = extent[2] - extent[0], h = extent[3] - extent[1];

@@ -26,7 +26,7 @@ public sealed class TilesBenchmark : IBenchmarkSuite
         var layer = LayerCatalog.Landuse;
         var version = await VersionLookup.InForceAsync(context.DataSource, layer.Id, null, ct)
             ?? throw new InvalidOperationException("No land-use version in the database: load the demo (./eco up) first.");
-        var extent = await new VersionExtents(context.DataSource).OfAsync(layer, version.Id, ct) ?? throw new InvalidOperationException("empty version");
+        var extent = await BenchData.ExtentAsync(context.DataSource, layer.Table, version.Id, ct);
         var (lon, lat) = ((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2);
         var cache = context.App.Services.GetRequiredService<TileCache>();
         var properties = FeatureQueries.PropertyNames(layer);
@@ -116,7 +116,7 @@ public sealed class TilesBenchmark : IBenchmarkSuite
     }
 
     /// <summary>XYZ tile of a lon/lat point.</summary>
-    private static (int X, int Y) TileOf(double lon, double lat, int z)
+    internal static (int X, int Y) TileOf(double lon, double lat, int z)
     {
         var n = Math.Pow(2, z);
         var latRad = lat * Math.PI / 180;
