@@ -35,7 +35,7 @@ public sealed class ReplicaPair : IAsyncDisposable
     public static async Task<ReplicaPair> StartAsync()
     {
         var (p1, p2) = Ports();
-        var folder = Path.Combine(Path.GetTempPath(), $"eco-replica-{Guid.NewGuid():N}");
+        var folder = $"/tmp/eco-replica-{Guid.NewGuid():N}";
         try
         {
             var output = await RunAsync("start", folder, p1.ToString(CultureInfo.InvariantCulture), p2.ToString(CultureInfo.InvariantCulture));
