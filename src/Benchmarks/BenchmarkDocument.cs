@@ -12,14 +12,20 @@ namespace EcoSpatial.Benchmarks;
 /// </summary>
 public static class BenchmarkDocument
 {
-    /// <summary>The repository root (the folder holding EcoSpatial.sln), or null when run outside it.</summary>
+    /// <summary>
+    /// The repository root (the folder holding EcoSpatial.sln) above the working directory, else above this program
+    /// (built into src/Benchmarks/bin), or null.
+    /// </summary>
     public static string? Repository()
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "EcoSpatial.sln")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "EcoSpatial.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
 

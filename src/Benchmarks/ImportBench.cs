@@ -32,12 +32,12 @@ public sealed class ImportBenchmark : IBenchmarkSuite
         ArgumentNullException.ThrowIfNull(context);
         var parcels = Environment.GetEnvironmentVariable("ECO_BENCH_IMPORT_PARCELS") is { Length: > 0 } n
             ? int.Parse(n, NumberStyles.None, C)
-            : 100_000;
-        return MeasureAsync(context.ConnectionString, parcels, 3, ct);
+            : context.Quick ? 10_000 : 100_000;
+        return MeasureAsync(context.ConnectionString, parcels, context.Rounds(3, 1), ct, context.Record);
     }
 
     /// <summary>The measurement on the server of <paramref name="server"/> (a fresh database is made and dropped).</summary>
-    public static async Task<string> MeasureAsync(string server, int parcels, int runs, CancellationToken ct)
+    public static async Task<string> MeasureAsync(string server, int parcels, int runs, CancellationToken ct, Action<BenchResult>? record = null)
     {
         var zip = await SampleAsync(parcels);
         Console.Error.WriteLine(string.Create(C, $"eco bench import: {parcels:N0} parcels, {zip} ({new FileInfo(zip).Length / 1e6:F1} MB), {runs} run(s) each"));
@@ -63,7 +63,7 @@ public sealed class ImportBenchmark : IBenchmarkSuite
                 var version = await VersionImporter.ImportAsync(dataSource, request, zip, "bench", ImportOptions.None, null, ct);
                 var eco = clock.Elapsed.TotalSeconds;
                 Add("EcoSpatial `./eco import` path (GBK, GK→4490 in process, validate, repair 0.5 %, ellipsoidal area, TBMJ check, COPY)", eco);
-                peakMiB = Math.Max(peakMiB, Process.GetCurrentProcess().PeakWorkingSet64 >> 20);
+                peakMiB = Math.Max(peakMiB, (long)PeakMemory.Megabytes());
                 var plain = Ogr(pg, zip, $"ogr_plain_{run}", reproject: false);
                 Add("`ogr2ogr -f PostgreSQL` (SHAPE_ENCODING=CP936, no reprojection, no validation)", plain);
                 var reprojected = Ogr(pg, zip, $"ogr_4490_{run}", reproject: true);
@@ -75,12 +75,22 @@ public sealed class ImportBenchmark : IBenchmarkSuite
             var table = new System.Text.StringBuilder();
             table.AppendLine(string.Create(C, $"{parcels:N0} hexagonal parcels (~6 vertices), zipped Shapefile in EPSG:4526 (GK zone 38), GBK attributes, no .cpg; same file, same database, alternating; median of {runs}."))
                 .AppendLine()
-                .AppendLine("| loader | median s | features/s |")
-                .AppendLine("|---|---:|---:|");
+                .AppendLine("| loader | median s | min–max s | features/s |")
+                .AppendLine("|---|---:|---:|---:|");
+            var medians = results.Values.Select(Timing.Median).ToArray(); // EcoSpatial, ogr2ogr, ogr2ogr -t_srs
             foreach (var (name, seconds) in results)
             {
                 var median = seconds.Order().ElementAt(seconds.Count / 2);
-                table.AppendLine(string.Create(C, $"| {name} | {median:F2} | {parcels / median:N0} |"));
+                table.AppendLine(string.Create(C, $"| {name} | {median:F2} | {seconds.Min():F2}–{seconds.Max():F2} | {parcels / median:N0} |"));
+                var isEco = name == results.First().Key;
+                record?.Invoke(BenchResult.FromSamples(name.Replace("`", "", StringComparison.Ordinal), string.Create(C, $"{parcels:N0} hexagonal parcels, zipped GK/GBK Shapefile"), seconds, "s") with
+                {
+                    Comparison = isEco ? "ogr2ogr -f PostgreSQL (no reprojection, no validation)" : null,
+                    ComparisonMedian = isEco ? medians[1] : null,
+                    Throughput = parcels / median,
+                    ThroughputUnit = "features/s",
+                    Figures = isEco ? new Dictionary<string, double> { ["ratioToOgr2ogrReprojecting"] = medians[0] / medians[2] } : null,
+                });
             }
 
             table.AppendLine().AppendLine(string.Create(C,

@@ -17,8 +17,9 @@ namespace EcoSpatial.Benchmarks;
 /// </summary>
 public sealed class IndicatorsBenchmark : IBenchmarkSuite
 {
-    private const int ColdRounds = 3;
-    private const int WarmRounds = 30;
+    private static int ColdRounds(BenchContext context) => context.Rounds(3, 1);
+
+    private static int WarmRounds(BenchContext context) => context.Rounds(30, 10);
 
     public string Name => "indicators";
 
@@ -29,11 +30,11 @@ public sealed class IndicatorsBenchmark : IBenchmarkSuite
         var report = new StringBuilder();
         report.AppendLine("| data set | parcels | EcoSpatial cold (median) | hand-written SQL (median) | ratio | figures agree |");
         report.AppendLine("|---|---:|---:|---:|---:|---|");
-        report.AppendLine(await ColdRowAsync("demo city", context.DataSource, ct));
+        report.AppendLine(await ColdRowAsync(context, "demo city", context.DataSource, ct));
         if (context.BigConnectionString is { } big)
         {
             await using var bigSource = SpatialApi.Persistence.EcoDatabase.CreateDataSource(big);
-            report.AppendLine(await ColdRowAsync("ECO_BENCH_BIG_DB", bigSource, ct));
+            report.AppendLine(await ColdRowAsync(context, "ECO_BENCH_BIG_DB", bigSource, ct));
         }
 
         report.AppendLine();
@@ -52,34 +53,39 @@ public sealed class IndicatorsBenchmark : IBenchmarkSuite
             var url = $"/api/indicators/{query}";
             await context.Http.GetStringAsync(url, ct); // cold once
             var times = new List<double>();
-            for (var i = 0; i < WarmRounds; i++)
+            for (var i = 0; i < WarmRounds(context); i++)
             {
                 times.Add(await MillisecondsAsync(async () => await context.Http.GetStringAsync(url, ct)));
             }
+
+            context.Record(BenchResult.FromSamples($"warm HTTP {query}", "demo city", times, "ms"));
 
             report.AppendLine($"| `{query}` | {F(Median(times), 1)} | {F(Percentile(times, 0.9), 1)} |");
         }
 
         var site = await ScreeningSiteAsync(context.DataSource, ct);
         var screening = new List<double>();
-        for (var i = 0; i < WarmRounds; i++)
+        for (var i = 0; i < WarmRounds(context); i++)
         {
             screening.Add(await MillisecondsAsync(async () =>
                 (await context.Http.PostAsJsonAsync("/api/screening", site, ct)).EnsureSuccessStatusCode()));
         }
 
         report.AppendLine($"| `POST /api/screening` (1 km² site) | {F(Median(screening), 1)} | {F(Percentile(screening, 0.9), 1)} |");
+        context.Record(BenchResult.FromSamples("warm HTTP POST /api/screening (1 km² site)", "demo city", screening, "ms"));
+        report.AppendLine();
+        report.AppendLine($"Peak memory of this process (service + engine) during the suite: {N(PeakMemory.Megabytes())} MB; the spread of every case is in docs/benchmarks.json.");
         report.AppendLine();
         report.AppendLine("Not measured yet: the incremental case (a new land-use version changing 3 % of parcels); each new version is overlaid cold.");
         return report.ToString();
     }
 
-    private static async Task<string> ColdRowAsync(string name, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<string> ColdRowAsync(BenchContext context, string name, NpgsqlDataSource db, CancellationToken ct)
     {
         var ids = await CurrentVersionsAsync(db, ct);
         var (engine, sql) = (new List<double>(), new List<double>());
         (double Forest, double Construction) engineFigures = default, sqlFigures = default;
-        for (var i = 0; i < ColdRounds; i++)
+        for (var i = 0; i < ColdRounds(context); i++)
         {
             engine.Add(await MillisecondsAsync(async () => engineFigures = await EngineAsync(db, ct)));
             sql.Add(await MillisecondsAsync(async () => sqlFigures = await SqlAsync(db, ids, ct)));
@@ -87,6 +93,24 @@ public sealed class IndicatorsBenchmark : IBenchmarkSuite
 
         var agree = Math.Abs(engineFigures.Forest - sqlFigures.Forest) <= 1e-6 * sqlFigures.Forest
             && Math.Abs(engineFigures.Construction - sqlFigures.Construction) <= 1e-6 * Math.Max(1, sqlFigures.Construction);
+        var figures = new Dictionary<string, double>
+        {
+            ["parcels"] = ids.Parcels, ["forestGrassM2"] = engineFigures.Forest, ["constructionInZonesM2"] = engineFigures.Construction,
+            ["sqlForestGrassM2"] = sqlFigures.Forest, ["sqlConstructionInZonesM2"] = sqlFigures.Construction, ["figuresAgree"] = agree ? 1 : 0,
+        };
+        context.Record(BenchResult.FromSamples("cold coverage + encroachment figures, EcoSpatial engine", name, engine, "ms") with
+        {
+            Comparison = "hand-written PostGIS SQL, same figures",
+            ComparisonMedian = Median(sql),
+            Throughput = ids.Parcels / (Median(engine) / 1000),
+            ThroughputUnit = "parcels/s",
+            Figures = figures,
+        });
+        context.Record(BenchResult.FromSamples("cold coverage + encroachment figures, hand-written SQL", name, sql, "ms") with
+        {
+            Throughput = ids.Parcels / (Median(sql) / 1000),
+            ThroughputUnit = "parcels/s",
+        });
         return $"| {name} | {N(ids.Parcels)} | {F(Median(engine) / 1000, 2)} s | {F(Median(sql) / 1000, 2)} s | {F(Median(engine) / Median(sql), 2)} | " +
             $"{(agree ? "yes" : "NO")} (forest+grass {N(engineFigures.Forest)} m², construction in zones {N(engineFigures.Construction)} m²) |";
     }

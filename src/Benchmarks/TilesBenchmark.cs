@@ -15,8 +15,6 @@ namespace EcoSpatial.Benchmarks;
 /// </summary>
 public sealed class TilesBenchmark : IBenchmarkSuite
 {
-    private const int Rounds = 5;
-
     public string Name => "tiles";
 
     public string Summary => "MVT tiles z12–14: uncached service vs raw ST_AsMVT, cached tiles, sizes per zoom";
@@ -58,11 +56,12 @@ public sealed class TilesBenchmark : IBenchmarkSuite
             await RawAsync(t);
         }
 
+        var rounds = context.Rounds(5, 2);
         var service = new List<double>();
         var raw = new List<double>();
         var ratios = new List<double>();
         var bytes = new Dictionary<int, List<int>>();
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             foreach (var t in tiles)
             {
@@ -83,7 +82,7 @@ public sealed class TilesBenchmark : IBenchmarkSuite
             await context.Http.GetByteArrayAsync(Url(t), ct);
         }
 
-        for (var round = 0; round < 20; round++)
+        for (var round = 0; round < context.Rounds(20, 5); round++)
         {
             foreach (var t in tiles)
             {
@@ -99,19 +98,41 @@ public sealed class TilesBenchmark : IBenchmarkSuite
             lowZoom.Add($"z{z}: {N(size / 1024.0)} KiB");
         }
 
+        var dataSet = $"demo: land use '{version.Label}' (version {version.Id}), {tiles.Count} tiles z12–14 around the centre";
+        context.Record(BenchResult.FromSamples("tile z12–14, service HTTP, cache cleared", dataSet, service, "ms") with
+        {
+            Comparison = "raw SQL TileQueries.Tile (ST_AsMVT) through Npgsql",
+            ComparisonMedian = Median(raw),
+            Ratio = Median(ratios),
+            Throughput = 1000 / Median(service),
+            ThroughputUnit = "tiles/s (one client)",
+            Figures = new Dictionary<string, double> { ["ratioOfMedians"] = Median(service) / Median(raw) },
+        });
+        context.Record(BenchResult.FromSamples("tile z12–14, raw SQL ST_AsMVT", dataSet, raw, "ms") with
+        {
+            Throughput = 1000 / Median(raw), ThroughputUnit = "tiles/s (one client)",
+        });
+        context.Record(BenchResult.FromSamples("tile z12–14, service HTTP, cached", dataSet, cached, "ms") with
+        {
+            Throughput = 1000 / Median(cached),
+            ThroughputUnit = "tiles/s (one client)",
+            Figures = new Dictionary<string, double> { ["p99Ms"] = Percentile(cached, 0.99) },
+        });
+
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Data: land use '{version.Label}' (version {version.Id}), {N(version.FeatureCount)} parcels; "
-            + $"{tiles.Count} tiles (3 × 3 around the city centre at z12, z13, z14), {Rounds} rounds, all properties.");
+            + $"{tiles.Count} tiles (3 × 3 around the city centre at z12, z13, z14), {rounds} rounds after a warm-up round, all properties.");
         report.AppendLine();
-        report.AppendLine("| | p50 ms | p90 ms |");
-        report.AppendLine("|---|---:|---:|");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| service, cache cleared before each request (HTTP) | {F(Median(service))} | {F(Percentile(service, 0.9))} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| raw SQL, same query (`TileQueries.Tile`, `ST_AsMVT`), Npgsql | {F(Median(raw))} | {F(Percentile(raw, 0.9))} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| **ratio service / raw** (p50 of per-tile ratios; ratio of p50s {F(Median(service) / Median(raw))}×) | **{F(Median(ratios))}×** (target ≤ 1.1×) | |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| service, cached tile (HTTP) | **{F(Median(cached), 3)}** (target < 2 ms) | {F(Percentile(cached, 0.9), 3)} (p99 {F(Percentile(cached, 0.99), 3)}) |");
+        report.AppendLine("| | p50 ms | p10 ms | p90 ms | tiles/s, one client (p50) |");
+        report.AppendLine("|---|---:|---:|---:|---:|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| service, cache cleared before each request (HTTP) | {F(Median(service))} | {F(Percentile(service, 0.1))} | {F(Percentile(service, 0.9))} | {F(1000 / Median(service), 1)} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| raw SQL, same query (`TileQueries.Tile`, `ST_AsMVT`), Npgsql | {F(Median(raw))} | {F(Percentile(raw, 0.1))} | {F(Percentile(raw, 0.9))} | {F(1000 / Median(raw), 1)} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| **ratio service / raw** (p50 of per-tile ratios; ratio of p50s {F(Median(service) / Median(raw))}×) | **{F(Median(ratios))}×** (target ≤ 1.1×) | | | |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| service, cached tile (HTTP) | **{F(Median(cached), 3)}** (target < 2 ms) | {F(Percentile(cached, 0.1), 3)} | {F(Percentile(cached, 0.9), 3)} (p99 {F(Percentile(cached, 0.99), 3)}) | {N(1000 / Median(cached))} |");
         report.AppendLine();
         report.AppendLine("Mean tile size: " + string.Join(", ", bytes.OrderBy(b => b.Key).Select(b => $"z{b.Key}: {N(b.Value.Average() / 1024.0)} KiB"))
-            + "; the centre tile at lower zooms (simplified by one pixel, features under 2 × 2 pixels left out): " + string.Join(", ", lowZoom) + ".");
+            + "; the centre tile at lower zooms (simplified by one pixel, features under 2 × 2 pixels left out): " + string.Join(", ", lowZoom) + ". "
+            + $"Peak memory of this process (service + client) during the suite: {N(PeakMemory.Megabytes())} MB.");
         return report.ToString();
     }
 
