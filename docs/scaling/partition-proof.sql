@@ -46,7 +46,7 @@ CREATE INDEX ix_landuse_flat_geom ON landuse_flat USING gist (geom);
 -- ---- the partitioned table: LIST on county_code, one partition per county
 CREATE SEQUENCE landuse_part_id_seq;
 CREATE TABLE landuse_part (
-  id bigint NOT NULL DEFAULT nextval('landuse_part_id_seq'),  -- PG 15 has no identity columns on partitioned tables
+  id bigint NOT NULL DEFAULT nextval('landuse_part_id_seq'),  -- a plain sequence: also fills rows inserted straight into a partition
   parcel_code text, class_code text, class_name text, admin_code text, official_area_m2 double precision,
   version_id bigint NOT NULL REFERENCES layer_versions (id) DEFERRABLE INITIALLY IMMEDIATE,
   feature_index integer NOT NULL, source_id text,
