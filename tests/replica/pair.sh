@@ -9,7 +9,9 @@
 #   pair.sh stop DIR                stops both (immediate) and deletes DIR.
 #
 # As root, the servers run as the `postgres` OS user (initdb and postgres refuse root), so DIR must be reachable by it:
-# use a folder under /tmp. PGBIN overrides the binaries (default /usr/lib/postgresql/15/bin).
+# use a folder under /tmp. PGBIN overrides the binaries (default /usr/lib/postgresql/15/bin). With ECO_REPLICA_OWNER set
+# to a process id, start records it in DIR/owner, and later starts stop and delete the pairs under
+# /tmp/eco-replica-* whose owner is gone (a test run killed before it could clean up).
 set -euo pipefail
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -53,14 +55,26 @@ start_server() {  # start_server DATA LOG
   fi
 }
 
+sweep_orphans() {
+  local old owner
+  for old in /tmp/eco-replica-*; do
+    [[ -f $old/owner ]] || continue
+    read -r owner <"$old/owner" || true
+    if [[ $owner =~ ^[0-9]+$ ]] && kill -0 "$owner" 2>/dev/null; then continue; fi
+    cmd_stop "$old"
+  done
+}
+
 cmd_start() {
   local dir=$1 p1=$2 p2=$3 i
   [[ $p1 =~ ^[0-9]+$ && $p2 =~ ^[0-9]+$ ]] || die "ports must be numbers"
+  sweep_orphans
   [[ -f $dir/primary/postmaster.pid || -f $dir/standby/postmaster.pid ]] && die "$dir holds a running pair; stop it first"
   rm -rf "$dir"
   mkdir -p "$dir"
   if [[ $(id -u) == 0 ]]; then chown postgres:postgres "$dir"; fi
   chmod 700 "$dir"
+  if [[ -n ${ECO_REPLICA_OWNER:-} ]]; then echo "$ECO_REPLICA_OWNER" >"$dir/owner"; fi
   as_pg mkdir -p "$dir/sock1" "$dir/sock2"
 
   as_pg "$PGBIN/initdb" -D "$dir/primary" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \

@@ -11,7 +11,9 @@ namespace EcoSpatial.SpatialApi.Modules;
 
 /// <summary>
 /// OGC API – Features (Part 1 core, GeoJSON, HTML, OpenAPI 3.0; Part 2 CRS) under <c>/ogc</c>: one collection per
-/// layer; <c>datetime</c> or <c>version</c> picks the version read. Features are streamed from PostGIS.
+/// layer; <c>datetime</c> or <c>version</c> picks the version read. Features are streamed from PostGIS. Everything
+/// here reads through <see cref="ReadDataSource"/> (a standby when <c>ECO_DB</c> lists one), so map clients keep
+/// working while the primary is down.
 /// </summary>
 public sealed class OgcModule : ICarterModule
 {
@@ -58,9 +60,10 @@ public sealed class OgcModule : ICarterModule
             : OgcHtml.Page("Conformance", html => OgcHtml.Links(html, OgcDocuments.ConformanceClasses.Select(c => new OgcLink(c, "conformance", OgcLinks.Html, c))));
     }
 
-    private static async Task<IResult> ListCollections(HttpRequest request, EcoDbContext db, VersionExtents extents, CancellationToken ct)
+    private static async Task<IResult> ListCollections(HttpRequest request, ReadDataSource reads, VersionExtents extents, CancellationToken ct)
     {
         OgcFormats.Only(request);
+        await using var db = EcoDatabase.CreateContext(reads.Source);
         var collections = new List<Collection>();
         foreach (var layer in LayerCatalog.All)
         {
@@ -85,10 +88,11 @@ public sealed class OgcModule : ICarterModule
     /// extent is then that of the selected version.
     /// </summary>
     private static async Task<IResult> GetCollection(
-        string collectionId, HttpRequest request, EcoDbContext db, ReadDataSource reads, VersionExtents extents, CancellationToken ct)
+        string collectionId, HttpRequest request, ReadDataSource reads, VersionExtents extents, CancellationToken ct)
     {
         var layer = Layer(collectionId);
         OgcFormats.Only(request, "datetime", "version");
+        await using var db = EcoDatabase.CreateContext(reads.Source);
         var selected = request.Query.ContainsKey("datetime") || request.Query.ContainsKey("version")
             ? await VersionSelection.ResolveAsync(reads.Source, layer, request.Query["datetime"], request.Query["version"], ct)
             : null;

@@ -10,7 +10,7 @@ namespace EcoSpatial.SpatialApi.Tests.Scaling;
 /// <summary>
 /// A PostgreSQL primary and a streaming hot standby on loopback, started by <c>tests/replica/pair.sh</c> in a folder
 /// under /tmp (reachable by the postgres OS user) and stopped and deleted by <see cref="DisposeAsync"/>, also when
-/// starting fails half-way. Ports: <c>ECO_REPLICA_PORTS</c> (<c>P1,P2</c>) when set, else two free ones.
+/// starting fails half-way; a pair left by a killed test run is removed by the next start. Ports: <c>ECO_REPLICA_PORTS</c> (<c>P1,P2</c>) when set, else two free ones.
 /// </summary>
 public sealed class ReplicaPair : IAsyncDisposable
 {
@@ -103,6 +103,7 @@ public sealed class ReplicaPair : IAsyncDisposable
     private static async Task<string> RunAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ECO_REPLICA_OWNER"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         start.ArgumentList.Add(Script);
         foreach (var argument in arguments)
         {

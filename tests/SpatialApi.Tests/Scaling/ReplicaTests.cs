@@ -66,6 +66,7 @@ public class ReplicaTests
         var tileJson = await client.GetFromJsonAsync<JsonElement>("/tiles/redlines.json");
         Assert.Equal($"{id}", tileJson.GetProperty("version").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/ogc/collections/redlines")).StatusCode);
 
         // A write now fails at once, with a problem that says why.
         var clock = Stopwatch.StartNew();
