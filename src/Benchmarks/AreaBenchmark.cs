@@ -120,7 +120,7 @@ public sealed class AreaBenchmark : IBenchmarkSuite
         var rows = new (string Key, string Label, string Case)[]
         {
             ("pg1", OneBackend, "PostGIS sum(ST_Area(geography)), one backend"),
-            ("pgN", $"PostGIS, same query, default plan ({workers} parallel workers planned)", "PostGIS sum(ST_Area(geography)), default plan"),
+            ("pgN", $"PostGIS, same query, default plan (parallel workers planned: {workers})", "PostGIS sum(ST_Area(geography)), default plan"),
             ("pgEach", "PostGIS `SELECT ST_Area(geom::geography)` per polygon, every area read through Npgsql", "PostGIS ST_Area(geography) per polygon, read"),
             ("eco1", "EcoSpatial `EllipsoidalArea.Of`, 1 thread, on fetched NTS geometries", "EcoSpatial EllipsoidalArea, 1 thread"),
             ("ecoN", $"EcoSpatial `EllipsoidalArea.Of`, PLINQ on {threads} threads, on fetched NTS geometries", $"EcoSpatial EllipsoidalArea, PLINQ {threads} threads"),

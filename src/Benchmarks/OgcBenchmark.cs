@@ -84,7 +84,7 @@ public sealed partial class OgcBenchmark : IBenchmarkSuite
 
         // (2) paging a whole collection: the demo, and the big set when given.
         var pagingRounds = context.Rounds(3, 1);
-        report.AppendLine(CultureInfo.InvariantCulture, $"**Paging a whole land-use version** (next links, limit 10000) vs one raw SQL stream, median of {pagingRounds} rounds "
+        report.AppendLine(CultureInfo.InvariantCulture, $"**Paging a whole land-use version** (next links, limit 10000) vs one raw SQL stream, median of {pagingRounds} round{(pagingRounds == 1 ? "" : "s")} "
             + $"(1 on the big set) after a one-page warm-up, interleaved; memory of this process (service + client) sampled every 50 ms while the service pages:");
         report.AppendLine();
         report.AppendLine("| data | features | service features/s (min–max) | raw `ST_AsGeoJSON(record)` features/s | raw same-SQL features/s | **ratio service / raw record** | working set min–max MB | GC heap max MB |");
