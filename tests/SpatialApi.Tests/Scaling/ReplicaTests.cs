@@ -7,6 +7,7 @@ using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialApi.Tests.Tiles;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Xunit.Abstractions;
 using static EcoSpatial.SpatialApi.Tests.Support.GeoJsonFiles;
 
 namespace EcoSpatial.SpatialApi.Tests.Scaling;
@@ -16,7 +17,7 @@ namespace EcoSpatial.SpatialApi.Tests.Scaling;
 /// multi-host <c>ECO_DB</c>: imports go to the primary, OGC items and tiles are read on the standby, and when the
 /// primary stops the reads go on while an import fails at once with a problem.
 /// </summary>
-public class ReplicaTests
+public class ReplicaTests(ITestOutputHelper output)
 {
     /// <summary>The service's connections carry this name, so the servers' <c>pg_stat_activity</c> tells them apart.</summary>
     private const string AppName = "eco-replica-service";
@@ -31,7 +32,9 @@ public class ReplicaTests
     [Fact]
     public async Task Reads_go_to_the_standby_writes_to_the_primary_and_reads_outlive_the_primary()
     {
+        var clock = Stopwatch.StartNew();
         await using var pair = await ReplicaPair.StartAsync();
+        output.WriteLine($"pair started in {clock.Elapsed.TotalSeconds:F1} s");
         await using var service = new ServiceOver($"{pair.ConnectionString};Application Name={AppName}");
         using var client = service.CreateEditor();
 
@@ -43,7 +46,9 @@ public class ReplicaTests
         var imported = await client.PostAsync("/api/layers/redlines/versions", Upload(Redlines, "2024-12-31", label: "replica test"));
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
         var id = (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        clock.Restart();
         await WaitForAsync(async () => await pair.ScalarAsync<long>(pair.StandbyPort, "SELECT count(*) FROM redlines WHERE version_id = $1", id) == 2);
+        output.WriteLine($"the import was on the standby {clock.Elapsed.TotalMilliseconds:F0} ms after the API answered");
 
         // Reads: each is seen on the standby as the last statement of one of the service's connections, never on the primary.
         var (x, y) = TileMath.TileOf(Lon + (Size / 2), Lat + (Size / 2), Z);
@@ -69,7 +74,7 @@ public class ReplicaTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/ogc/collections/redlines")).StatusCode);
 
         // A write now fails at once, with a problem that says why.
-        var clock = Stopwatch.StartNew();
+        clock.Restart();
         var refused = await client.PostAsync("/api/layers/redlines/versions", Upload(Redlines, "2025-12-31", label: "no primary"));
         clock.Stop();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
@@ -78,6 +83,7 @@ public class ReplicaTests
         Assert.Equal("https://ecospatial.dev/problems/database-unavailable", problem.GetProperty("type").GetString());
         Assert.Contains("primary", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the refused import took {clock.Elapsed}");
+        output.WriteLine($"the import without a primary was refused in {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(1L, await pair.ScalarAsync<long>(pair.StandbyPort, "SELECT count(*) FROM layer_versions WHERE layer = 'redlines'"));
     }
 
