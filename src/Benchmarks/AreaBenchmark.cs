@@ -35,7 +35,7 @@ public sealed class AreaBenchmark : IBenchmarkSuite
         if (context.BigConnectionString is { } big)
         {
             await using var bigSource = SpatialApi.Persistence.EcoDatabase.CreateDataSource(big);
-            await DataSetAsync(report, context, "big (`ECO_BENCH_BIG_DB`)", bigSource, 3, ct);
+            await DataSetAsync(report, context, "big (`ECO_BENCH_BIG_DB`)", bigSource, 2, ct);
         }
 
         report.AppendLine("PostGIS times are the whole query as the client sees it (one row back, so no transfer to speak of); EcoSpatial times are the "

@@ -61,12 +61,15 @@ public sealed class LoadBenchmark : IBenchmarkSuite
         report.AppendLine();
         report.AppendLine("| clients | kind | requests | req/s | p50 ms | p90 ms | p99 ms | MB/s | errors (non-2xx/304) | exceptions | peak memory MB |");
         report.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var misses = new List<string>();
         foreach (var clients in levels)
         {
             cache.Clear();
             PeakMemory.Reset();
             var level = await RunLevelAsync(context.BaseAddress, mix, clients, TimeSpan.FromSeconds(seconds), ct);
             var peak = PeakMemory.Megabytes();
+            var tileRequests = level.Samples.Where(x => x.Kind == "tile").ToList();
+            misses.Add($"{clients} clients {N(tileRequests.Select(x => x.Url).Distinct().Count())} of {N(tileRequests.Count)}");
             foreach (var kind in new[] { "tile", "items", "all" })
             {
                 var done = level.Samples.Where(x => kind == "all" || x.Kind == kind).ToList();
@@ -123,6 +126,7 @@ public sealed class LoadBenchmark : IBenchmarkSuite
         }
 
         report.AppendLine();
+        report.AppendLine($"Distinct tiles among the tile requests (each one's first request is made uncached, the repeats come from the cache): {string.Join("; ", misses)}.");
         report.AppendLine("Latencies are of successful requests, from sending to the last byte of the body read; req/s counts every finished request over "
             + "the level's wall time (including the tail after the deadline, at most 30 s). Peak memory is the resident set of this process (service + clients) during the level.");
         return report.ToString();
