@@ -72,6 +72,12 @@ public class ReplicaTests(ITestOutputHelper output)
         Assert.Equal($"{id}", tileJson.GetProperty("version").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/ogc/collections/redlines")).StatusCode);
+        // The indicators and screening served over HTTP read the standby too: they answer without the primary.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/indicators/redline-area-change")).StatusCode);
+        var site = new { geometry = new { type = "Point", coordinates = new[] { Lon + 0.005, Lat + 0.005 } }, bufferM = 100 };
+        var screening = await client.PostAsJsonAsync("/api/screening", site);
+        Assert.Equal(HttpStatusCode.OK, screening.StatusCode);
+        Assert.Equal("测试红线一", (await screening.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("findings")[0].GetProperty("hit").GetProperty("name").GetString());
 
         // A write now fails at once, with a problem that says why.
         clock.Restart();
