@@ -22,6 +22,10 @@ public sealed class IndicatorService(NpgsqlDataSource db)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> cache = new();
 
+    // The last version whose parcels (per class set) or overlay (per class set and zone version) was computed: the
+    // basis for the next version's incremental update.
+    private readonly ConcurrentDictionary<string, long> latest = new();
+
     /// <summary>Method text every response carries.</summary>
     private const string AreaMethod =
         "Overlay in lon/lat (NetTopologySuite OverlayNG, as PostGIS geometry); areas ellipsoidal on CGCS2000 with geodesic edges (as PostGIS ST_Area(geography)).";
@@ -94,7 +98,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private async Task<IndicatorResponse> CoverageAsync(IndicatorQuery q, CancellationToken ct)
     {
         var info = ForestGrassCoverage.Info;
-        if (await UnitClassAreasAsync(q, ct) is not var (landuse, admin, units, areas))
+        if (await UnitClassAreasAsync(q, ParcelClassSet.ForestGrass, ct) is not var (landuse, admin, units, areas))
         {
             return NoData(info, q, "landuse or admin-units");
         }
@@ -116,7 +120,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private async Task<IndicatorResponse> HabitatQualityAsync(IndicatorQuery q, CancellationToken ct)
     {
         var info = HabitatQuality.Info;
-        if (await UnitClassAreasAsync(q, ct) is not var (landuse, admin, units, areas))
+        if (await UnitClassAreasAsync(q, ParcelClassSet.All, ct) is not var (landuse, admin, units, areas))
         {
             return NoData(info, q, "landuse or admin-units");
         }
@@ -155,7 +159,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
                 return null;
             }
 
-            var areas = await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct);
+            var areas = await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ParcelClassSet.Construction, ct);
             var construction = units.SelectMany(u => areas.GetValueOrDefault(u.Code) ?? [])
                 .Where(kv => LandUseCodes.IsConstruction(kv.Key)).Sum(kv => kv.Value);
             return (new YearFigures(year, construction, gdp.Gdp10kYuan), landuse, admin);
@@ -180,24 +184,24 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             });
     }
 
-    /// <summary>The land use and admin units in force at <c>asOf</c>, the units of the region, and their area per class code.</summary>
+    /// <summary>The land use and admin units in force at <c>asOf</c>, the units of the region, and their area per class code of a set.</summary>
     private async Task<(LayerVersionRow Landuse, LayerVersionRow Admin, List<AdminUnit> Units, Dictionary<string, Dictionary<string, double>> Areas)?>
-        UnitClassAreasAsync(IndicatorQuery q, CancellationToken ct)
+        UnitClassAreasAsync(IndicatorQuery q, ParcelClassSet set, CancellationToken ct)
     {
         var date = Date(q.AsOf);
         var landuse = await db.VersionInForceAsync("landuse", date, ct);
         var (admin, units) = await UnitsAsync(q.Region, date, ct);
-        return landuse is null || admin is null ? null : (landuse, admin, units, await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, ct));
+        return landuse is null || admin is null ? null : (landuse, admin, units, await AreaByUnitAndCodeAsync(landuse.Id, admin.Id, set, ct));
     }
 
-    /// <summary>Land-use area per admin unit code and class code, from the overlay of land use with the units.</summary>
-    private Task<Dictionary<string, Dictionary<string, double>>> AreaByUnitAndCodeAsync(long landuseId, long adminId, CancellationToken ct) =>
-        CachedAsync($"unit-code-areas:{landuseId}:{adminId}", async () =>
+    /// <summary>Land-use area per admin unit code and class code (of a class set), from the overlay of land use with the units.</summary>
+    private Task<Dictionary<string, Dictionary<string, double>>> AreaByUnitAndCodeAsync(long landuseId, long adminId, ParcelClassSet set, CancellationToken ct) =>
+        CachedAsync($"unit-code-areas:{landuseId}:{set.Name}:{adminId}", async () =>
         {
-            var parcels = await ParcelsAsync(landuseId, ct);
+            var parcels = await ParcelsAsync(landuseId, set, ct);
             var unitRows = await ZonesAsync("admin-units", adminId, ct);
             var result = new Dictionary<string, Dictionary<string, double>>();
-            foreach (var piece in await OverlayAsync(landuseId, "admin-units", adminId, ct))
+            foreach (var piece in await OverlayAsync(landuseId, set, "admin-units", adminId, ct))
             {
                 var unit = unitRows[piece.Zone].Name ?? "";
                 var byCode = result.TryGetValue(unit, out var existing) ? existing : result[unit] = [];
@@ -263,7 +267,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     /// <summary>An overlap of a land-use parcel with a protected zone, with the geometries to draw it.</summary>
     public sealed record LocatedOverlap(ZoneOverlap Overlap, Geometry Parcel, Geometry Zone);
 
-    /// <summary>Every overlap of the land use in force at asOf with the protected zones in force then, with "new since" resolved.</summary>
+    /// <summary>Every overlap of the construction land in force at asOf with the protected zones in force then, with "new since" resolved.</summary>
     public async Task<(List<LayerVersionRow> Inputs, List<LocatedOverlap> Overlaps)?> OverlapsAsync(IndicatorQuery q, CancellationToken ct)
     {
         var date = Date(q.AsOf);
@@ -275,9 +279,10 @@ public sealed class IndicatorService(NpgsqlDataSource db)
 
         var baseline = q.Since is null ? await VersionSelector.OldestAsync(db, "landuse", ct)
             : await VersionSelector.ResolveAsync(db, "landuse", q.Since, ct);
-        var baselineClasses = baseline is null || baseline.Id == landuse.Id ? null
-            : await CachedAsync($"classes:{baseline.Id}", () => db.ParcelClassesAsync(baseline.Id, ct));
-        var parcels = await ParcelsAsync(landuse.Id, ct);
+        var set = ParcelClassSet.Construction;
+        var baselineConstruction = baseline is null || baseline.Id == landuse.Id ? null
+            : await CachedAsync($"parcel-codes:{baseline.Id}:{set.Name}", () => db.ParcelCodesAsync(baseline.Id, set, ct));
+        var parcels = await ParcelsAsync(landuse.Id, set, ct);
         var inputs = new List<LayerVersionRow> { landuse };
         if (baseline is not null && baseline.Id != landuse.Id)
         {
@@ -295,7 +300,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
 
             inputs.Add(version);
             var zones = await ZonesAsync(layer, version.Id, ct);
-            foreach (var piece in await OverlayAsync(landuse.Id, layer, version.Id, ct))
+            foreach (var piece in await OverlayAsync(landuse.Id, set, layer, version.Id, ct))
             {
                 var parcel = parcels[piece.Parcel];
                 var zone = zones[piece.Zone];
@@ -304,9 +309,8 @@ public sealed class IndicatorService(NpgsqlDataSource db)
                     continue;
                 }
 
-                var wasConstruction = baselineClasses is not null && parcel.ParcelCode is not null
-                    && baselineClasses.TryGetValue(parcel.ParcelCode, out var before) && LandUseCodes.IsConstruction(before);
-                var isNew = baselineClasses is not null && !wasConstruction;
+                var wasConstruction = parcel.ParcelCode is not null && baselineConstruction?.Contains(parcel.ParcelCode) == true;
+                var isNew = baselineConstruction is not null && !wasConstruction;
                 overlaps.Add(new LocatedOverlap(
                     new ZoneOverlap(parcel.ParcelCode, parcel.ClassCode, kind, zone.Id, zone.Name, parcel.AdminCode, piece.AreaM2, isNew),
                     parcel.Geom, zone.Geom));
@@ -364,16 +368,26 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             return null;
         }
 
-        var parcels = await ParcelsAsync(landuse.Id, ct);
-        var pieces = await OverlayAsync(landuse.Id, "redlines", redlines.Id, ct);
+        var pieces = await OverlayAsync(landuse.Id, ParcelClassSet.Natural, "redlines", redlines.Id, ct);
         var redlineArea = await CachedAsync($"union-area:{redlines.Id}", async () =>
             AreaChange.Area(AreaChange.Union((await ZonesAsync("redlines", redlines.Id, ct)).Select(z => z.Geom).ToList())));
-        var natural = pieces.Where(p => LandUseCodes.IsNatural(parcels[p.Parcel].ClassCode)).Sum(p => p.AreaM2);
+        var natural = pieces.Sum(p => p.AreaM2);
         return (NaturalLandShare.Share(redlineArea, natural), [landuse, redlines]);
     }
 
-    private Task<List<ParcelRow>> ParcelsAsync(long versionId, CancellationToken ct) =>
-        CachedAsync($"parcels:{versionId}", () => db.ParcelsAsync(versionId, ct));
+    /// <summary>
+    /// The parcels of a land-use version in a class set. When the parcels of another version in the same set are
+    /// loaded, geometries that hash the same are taken from them and only the others are read.
+    /// </summary>
+    private Task<List<ParcelRow>> ParcelsAsync(long versionId, ParcelClassSet set, CancellationToken ct) =>
+        CachedAsync($"parcels:{versionId}:{set.Name}", async () =>
+        {
+            var earlier = Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
+            var geometryOf = earlier?.Value.GroupBy(p => p.GeomHash).ToDictionary(g => g.Key, g => g.First().Geom);
+            var parcels = await db.ParcelsAsync(versionId, set, geometryOf, ct);
+            latest[$"parcels:{set.Name}"] = versionId;
+            return parcels;
+        });
 
     public Task<List<ZoneRow>> ZonesAsync(string layer, long versionId, CancellationToken ct) =>
         CachedAsync($"zones:{layer}:{versionId}", () => layer switch
@@ -385,16 +399,49 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "not a zone layer"),
         });
 
-    /// <summary>The overlay of a land-use version with a zone-layer version, computed once.</summary>
-    private Task<IReadOnlyList<OverlayPiece>> OverlayAsync(long landuseId, string zoneLayer, long zoneVersionId, CancellationToken ct) =>
-        CachedAsync($"overlay:{landuseId}:{zoneLayer}:{zoneVersionId}", async () =>
+    /// <summary>
+    /// The overlay of a land-use version's parcels in a class set with a zone-layer version, computed once. When the
+    /// overlay of another land-use version with the same zones is at hand, only the parcels whose geometry changed
+    /// are overlaid (<see cref="ZoneOverlay.Update"/>): a new survey that changes a few per cent of the parcels costs
+    /// a few per cent of the work.
+    /// </summary>
+    private Task<IReadOnlyList<OverlayPiece>> OverlayAsync(long landuseId, ParcelClassSet set, string zoneLayer, long zoneVersionId, CancellationToken ct) =>
+        CachedAsync($"overlay:{landuseId}:{set.Name}:{zoneLayer}:{zoneVersionId}", async () =>
         {
-            var parcels = await ParcelsAsync(landuseId, ct);
-            var zones = await ZonesAsync(zoneLayer, zoneVersionId, ct);
-            return ZoneOverlay.Compute(
-                parcels.Select(p => new OverlayFeature(p.Id, p.Geom, p.AreaM2)).ToList(),
-                zones.Select(z => new OverlayFeature(z.Id, z.Geom, z.AreaM2)).ToList());
+            var parcels = await ParcelsAsync(landuseId, set, ct);
+            var features = parcels.Select(p => new OverlayFeature(p.Id, p.Geom, p.AreaM2)).ToList();
+            var zones = (await ZonesAsync(zoneLayer, zoneVersionId, ct)).Select(z => new OverlayFeature(z.Id, z.Geom, z.AreaM2)).ToList();
+            var registry = $"overlay:{set.Name}:{zoneLayer}:{zoneVersionId}";
+            var earlier = Basis<IReadOnlyList<OverlayPiece>>(registry, landuseId, u => $"overlay:{u}:{set.Name}:{zoneLayer}:{zoneVersionId}");
+            var earlierParcels = earlier is null ? null : Completed<List<ParcelRow>>($"parcels:{earlier.Value.Version}:{set.Name}");
+            IReadOnlyList<OverlayPiece> pieces;
+            if (earlier is { } e && earlierParcels is not null)
+            {
+                var indexOf = new Dictionary<Guid, int>(earlierParcels.Count);
+                for (var i = 0; i < earlierParcels.Count; i++)
+                {
+                    indexOf.TryAdd(earlierParcels[i].GeomHash, i);
+                }
+
+                var sameAs = parcels.Select(p => indexOf.GetValueOrDefault(p.GeomHash, -1)).ToArray();
+                pieces = ZoneOverlay.Update(features, sameAs, e.Value, zones);
+            }
+            else
+            {
+                pieces = ZoneOverlay.Compute(features, zones);
+            }
+
+            latest[registry] = landuseId;
+            return pieces;
         });
+
+    /// <summary>The finished result of the latest other version recorded under <paramref name="registry"/>, if any.</summary>
+    private (long Version, T Value)? Basis<T>(string registry, long versionId, Func<long, string> key) where T : class =>
+        latest.TryGetValue(registry, out var u) && u != versionId && Completed<T>(key(u)) is { } value ? (u, value) : null;
+
+    /// <summary>A cached value that has finished computing, or null.</summary>
+    private T? Completed<T>(string key) where T : class =>
+        cache.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result as T : null;
 
     private async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute) where T : notnull
     {

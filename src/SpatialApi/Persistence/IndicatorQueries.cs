@@ -1,10 +1,18 @@
+using EcoSpatial.SpatialCore.Landuse;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
 namespace EcoSpatial.SpatialApi.Persistence;
 
 /// <summary>A land-use parcel as the indicators read it.</summary>
-public sealed record ParcelRow(long Id, string? ParcelCode, string ClassCode, string? AdminCode, Geometry Geom, double AreaM2);
+/// <param name="Id">Row id.</param>
+/// <param name="ParcelCode">图斑编号 (BSM), if any.</param>
+/// <param name="ClassCode">Land-use class code.</param>
+/// <param name="AdminCode">坐落单位代码, if any.</param>
+/// <param name="Geom">Its polygon, SRID 4490.</param>
+/// <param name="AreaM2">Its ellipsoidal area, m².</param>
+/// <param name="GeomHash">md5 of the geometry's EWKB (column <c>geom_hash</c>): equal hashes, equal geometries.</param>
+public sealed record ParcelRow(long Id, string? ParcelCode, string ClassCode, string? AdminCode, Geometry Geom, double AreaM2, Guid GeomHash);
 
 /// <summary>A zone feature (red line, reserve zone, water-source zone, admin unit) as the indicators read it.</summary>
 /// <param name="Id">Row id.</param>
@@ -65,21 +73,87 @@ public static class IndicatorQueries
         };
     }
 
-    /// <summary>The parcels of a land-use version (those with a class code).</summary>
-    public static Task<List<ParcelRow>> ParcelsAsync(this NpgsqlDataSource db, long versionId, CancellationToken ct) =>
-        ReadAsync(db, """
-            SELECT id, parcel_code, class_code, admin_code, geom, area_m2
-            FROM landuse WHERE version_id = $1 AND class_code IS NOT NULL ORDER BY id
-            """, versionId, r => new ParcelRow(r.GetInt64(0), Text(r, 1), r.GetString(2), Text(r, 3), r.GetFieldValue<Geometry>(4), r.GetDouble(5)), ct);
-
-    /// <summary>Parcel code → class code of a land-use version, for "new since the baseline".</summary>
-    public static async Task<Dictionary<string, string>> ParcelClassesAsync(this NpgsqlDataSource db, long versionId, CancellationToken ct)
+    /// <summary>
+    /// The parcels of a land-use version in a class set, in id order. The SQL keeps the known codes of the set and
+    /// every unknown code; the set's own test then decides, so the filter is exactly <see cref="ParcelClassSet.Contains"/>.
+    /// With <paramref name="geometryOf"/>, geometries are taken from it by hash and only the others are read.
+    /// </summary>
+    public static async Task<List<ParcelRow>> ParcelsAsync(
+        this NpgsqlDataSource db, long versionId, ParcelClassSet set, IReadOnlyDictionary<Guid, Geometry>? geometryOf, CancellationToken ct)
     {
-        var rows = await ReadAsync(db, """
+        await using var command = db.CreateCommand($"""
+            SELECT id, parcel_code, class_code, admin_code, area_m2, geom_hash, {(geometryOf is null ? "geom" : "NULL::geometry")}
+            FROM landuse
+            WHERE version_id = $1 AND class_code IS NOT NULL
+              AND {ClassFilter}
+            ORDER BY id
+            """);
+        command.Parameters.Add(new() { Value = versionId });
+        AddClassParameters(command, set);
+        var rows = new List<ParcelRow>();
+        var missing = new List<int>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var classCode = reader.GetString(2);
+                if (!set.Contains(classCode))
+                {
+                    continue;
+                }
+
+                var hash = reader.GetGuid(5);
+                var geom = reader.IsDBNull(6) ? geometryOf?.GetValueOrDefault(hash) : reader.GetFieldValue<Geometry>(6);
+                if (geom is null)
+                {
+                    missing.Add(rows.Count);
+                }
+
+                rows.Add(new ParcelRow(reader.GetInt64(0), Text(reader, 1), classCode, Text(reader, 3), geom!, reader.GetDouble(4), hash));
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            await using var geometries = db.CreateCommand("SELECT id, geom FROM landuse WHERE id = ANY($1)");
+            geometries.Parameters.Add(new() { Value = missing.Select(i => rows[i].Id).ToArray() });
+            var byId = new Dictionary<long, Geometry>(missing.Count);
+            await using var reader = await geometries.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                byId[reader.GetInt64(0)] = reader.GetFieldValue<Geometry>(1);
+            }
+
+            foreach (var i in missing)
+            {
+                rows[i] = rows[i] with { Geom = byId[rows[i].Id] };
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The parcel codes of a land-use version's parcels in a class set (for "new since the baseline").</summary>
+    public static async Task<HashSet<string>> ParcelCodesAsync(this NpgsqlDataSource db, long versionId, ParcelClassSet set, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
             SELECT parcel_code, class_code FROM landuse
             WHERE version_id = $1 AND parcel_code IS NOT NULL AND class_code IS NOT NULL
-            """, versionId, r => (r.GetString(0), r.GetString(1)), ct);
-        return rows.GroupBy(r => r.Item1).ToDictionary(g => g.Key, g => g.First().Item2);
+              AND {ClassFilter}
+            """);
+        command.Parameters.Add(new() { Value = versionId });
+        AddClassParameters(command, set);
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (set.Contains(reader.GetString(1)))
+            {
+                codes.Add(reader.GetString(0));
+            }
+        }
+
+        return codes;
     }
 
     /// <summary>Admin units: Name = code, Kind = terrain, Extra = name.</summary>
@@ -101,6 +175,18 @@ public static class IndicatorQueries
     public static Task<List<ZoneRow>> WaterSourceZonesAsync(this NpgsqlDataSource db, long versionId, CancellationToken ct) =>
         ReadAsync(db, "SELECT id, source_name, level, source_type, NULL, geom, area_m2 FROM water_source_zones WHERE version_id = $1 ORDER BY id",
             versionId, Zone, ct);
+
+    /// <summary>
+    /// Rows whose class is in a set: its known codes ($2, null for every class) and every code that is not known ($3,
+    /// all known codes), to be tested with <see cref="ParcelClassSet.Contains"/> as they are read.
+    /// </summary>
+    private const string ClassFilter = "($2::text[] IS NULL OR class_code = ANY($2) OR NOT class_code = ANY($3))";
+
+    private static void AddClassParameters(NpgsqlCommand command, ParcelClassSet set)
+    {
+        command.Parameters.Add(new() { Value = set.KnownCodes?.ToArray() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = LandUseCodes.AllKnown.ToArray() });
+    }
 
     private static ZoneRow Zone(NpgsqlDataReader r) =>
         new(r.GetInt64(0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), r.GetFieldValue<Geometry>(5), r.GetDouble(6));

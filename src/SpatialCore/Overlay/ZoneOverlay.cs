@@ -24,11 +24,13 @@ public readonly record struct OverlayPiece(int Parcel, int Zone, double AreaM2, 
 /// Overlay of parcels with zones: for every (parcel, zone) pair that overlap, the ellipsoidal area of the overlap.
 /// </summary>
 /// <remarks>
-/// <para>Method: zones go into an STR-tree and are prepared once. For each parcel, each candidate zone whose
-/// envelope meets the parcel's is tested with the prepared predicate: a zone that covers the parcel contributes the
-/// parcel's stored area; one that merely intersects it contributes the ellipsoidal area of
-/// <c>OverlayNGRobust.Overlay(parcel, zone, Intersection)</c>; one that does not intersect contributes nothing.
-/// Only parcels on a zone boundary pay for an intersection, which is what makes this fast.</para>
+/// <para>Method: each zone is first rasterised (<see cref="ZoneRaster"/>, cells about the size of a typical
+/// parcel): a parcel whose envelope lies in cells wholly inside the zone is covered by it and contributes its stored
+/// area; one whose envelope lies in cells wholly outside contributes nothing. Both are settled by a few array reads,
+/// which is most parcels. The rest (near a zone boundary) are tested with prepared predicates against the zone's
+/// parts in an STR-tree: a part that covers the parcel contributes the parcel's stored area; one that merely
+/// intersects it contributes the ellipsoidal area of <c>OverlayNGRobust.Overlay(parcel, part, Intersection)</c>.
+/// Only parcels that cross a zone boundary pay for an intersection.</para>
 /// <para>Edges are straight lines in lon/lat for the intersection (as PostGIS geometry does) and geodesics for the
 /// area (as PostGIS geography does), so a piece's area equals PostGIS
 /// <c>ST_Area(ST_Intersection(p, z)::geography)</c>. Zones of one kind should not overlap each other; if they do,
@@ -53,25 +55,44 @@ public static class ZoneOverlay
             return [];
         }
 
+        // Cells about the size of a typical parcel: most parcels then settle on a handful of cells.
+        var cellSize = TypicalExtent(parcels);
+        var maxCells = (int)Math.Clamp(MaxRasterCells / zones.Count, 1, 1 << 20);
+        var rasters = new ZoneRaster[zones.Count];
+        Parallel.For(0, zones.Count, z => rasters[z] = new ZoneRaster(zones[z].Geometry, cellSize, maxCells));
+        var zoneTree = new STRtree<int>();
+        for (var z = 0; z < zones.Count; z++)
+        {
+            zoneTree.Insert(zones[z].Geometry.EnvelopeInternal, z);
+        }
+
         var parts = zones.SelectMany((zone, z) => Subdivide(zone.Geometry, 0).Select(part => (Zone: z, Part: part))).ToArray();
-        var tree = new STRtree<int>();
+        var partTree = new STRtree<int>();
         var prepared = new IPreparedGeometry[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {
             prepared[i] = PreparedGeometryFactory.Prepare(parts[i].Part);
-            tree.Insert(parts[i].Part.EnvelopeInternal, i);
+            partTree.Insert(parts[i].Part.EnvelopeInternal, i);
         }
 
-        tree.Build();
+        zoneTree.Build();
+        partTree.Build();
         var perParcel = new List<OverlayPiece>?[parcels.Count];
         Parallel.For(0, parcels.Count, p =>
         {
-            var parcel = parcels[p].Geometry;
+            var parcel = parcels[p];
+            var envelope = parcel.Geometry.EnvelopeInternal;
             List<OverlayPiece>? pieces = null;
-            var touching = tree.Query(parcel.EnvelopeInternal).Where(i => prepared[i].Intersects(parcel)).GroupBy(i => parts[i].Zone);
-            foreach (var zoneParts in touching.OrderBy(g => g.Key))
+            foreach (var z in zoneTree.Query(envelope).Order())
             {
-                var piece = Piece(p, zoneParts.Key, parcels[p], zoneParts.Select(i => (prepared[i], parts[i].Part)));
+                var piece = rasters[z].Classify(envelope) switch
+                {
+                    RasterVerdict.Inside => new OverlayPiece(p, z, parcel.AreaM2, true),
+                    RasterVerdict.Outside => null,
+                    _ => Piece(p, z, parcel, partTree.Query(envelope)
+                        .Where(i => parts[i].Zone == z && prepared[i].Intersects(parcel.Geometry))
+                        .Select(i => (prepared[i], parts[i].Part))),
+                };
                 if (piece is { } found)
                 {
                     (pieces ??= []).Add(found);
@@ -82,6 +103,79 @@ public static class ZoneOverlay
         });
 
         return perParcel.Where(p => p is not null).SelectMany(p => p!).ToList();
+    }
+
+    /// <summary>
+    /// The overlay of a new set of parcels, reusing an earlier overlay with the same zones: a parcel whose geometry
+    /// is unchanged (<paramref name="sameAs"/>[p] is the index of the identical geometry among the earlier parcels,
+    /// else -1) takes the earlier parcel's pieces (a whole piece takes the new parcel's stored area); only the others
+    /// are overlaid. The result equals <see cref="Compute"/> on the new parcels, in the same order.
+    /// </summary>
+    /// <param name="parcels">The new parcels.</param>
+    /// <param name="sameAs">Per new parcel, the index of the earlier parcel with the identical geometry, or -1.</param>
+    /// <param name="earlier">The earlier overlay (as <see cref="Compute"/> returned it, ordered by parcel).</param>
+    /// <param name="zones">The zones both overlays are made with.</param>
+    public static IReadOnlyList<OverlayPiece> Update(
+        IReadOnlyList<OverlayFeature> parcels, IReadOnlyList<int> sameAs, IReadOnlyList<OverlayPiece> earlier, IReadOnlyList<OverlayFeature> zones)
+    {
+        ArgumentNullException.ThrowIfNull(parcels);
+        ArgumentNullException.ThrowIfNull(sameAs);
+        ArgumentNullException.ThrowIfNull(earlier);
+        var runs = new Dictionary<int, (int Start, int Count)>();
+        for (var i = 0; i < earlier.Count;)
+        {
+            var end = i;
+            while (end < earlier.Count && earlier[end].Parcel == earlier[i].Parcel)
+            {
+                end++;
+            }
+
+            runs[earlier[i].Parcel] = (i, end - i);
+            i = end;
+        }
+
+        var changed = Enumerable.Range(0, parcels.Count).Where(p => sameAs[p] < 0).ToArray();
+        var fresh = Compute(changed.Select(p => parcels[p]).ToList(), zones);
+        var result = new List<OverlayPiece>(earlier.Count + fresh.Count);
+        var f = 0;
+        for (var p = 0; p < parcels.Count; p++)
+        {
+            if (sameAs[p] < 0)
+            {
+                for (; f < fresh.Count && changed[fresh[f].Parcel] == p; f++)
+                {
+                    result.Add(fresh[f] with { Parcel = p });
+                }
+            }
+            else if (runs.TryGetValue(sameAs[p], out var run))
+            {
+                for (var k = run.Start; k < run.Start + run.Count; k++)
+                {
+                    var piece = earlier[k];
+                    result.Add(piece with { Parcel = p, AreaM2 = piece.Whole ? parcels[p].AreaM2 : piece.AreaM2 });
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Cells in all the zones' rasters together (one byte each).</summary>
+    public const int MaxRasterCells = 32 << 20;
+
+    /// <summary>The median of the larger envelope side of (up to 2,000 of) the parcels, in degrees.</summary>
+    private static double TypicalExtent(IReadOnlyList<OverlayFeature> parcels)
+    {
+        var step = Math.Max(1, parcels.Count / 2000);
+        var sizes = new List<double>();
+        for (var i = 0; i < parcels.Count; i += step)
+        {
+            var e = parcels[i].Geometry.EnvelopeInternal;
+            sizes.Add(Math.Max(e.Width, e.Height));
+        }
+
+        sizes.Sort();
+        return sizes[sizes.Count / 2];
     }
 
     /// <summary>Zones with more vertices than this are cut into parts before the overlay.</summary>
