@@ -4,13 +4,14 @@ using Npgsql;
 namespace EcoSpatial.SpatialApi.Persistence;
 
 /// <summary>
-/// Where the heavy reads go: OGC items and item, tiles and TileJSON, the indicators served over HTTP, screening, and
-/// the version lookups those make. With one host in <c>ECO_DB</c> it is the service's only data source. With several
-/// (an Npgsql multi-host string, <c>Host=primary:5432,standby:5432</c>) it prefers a hot standby
-/// (<see cref="TargetSessionAttributes.PreferStandby"/>) and falls back to the primary when no standby answers; so
-/// these reads go on while the primary is down, and take their load off it while it is up. Writes never come here:
-/// imports, migrations, the EF <see cref="EcoDbContext"/>, the checks' store and ledger (and the indicators they
-/// judge), statistics and the demo load use the primary <see cref="NpgsqlDataSource"/>.
+/// Where the heavy reads go: everything under <c>/ogc</c> and <c>/tiles</c>, the indicators served over HTTP,
+/// screening, <c>/health/ready</c>, and the version lookups those make. With one host in <c>ECO_DB</c> it is the
+/// service's only data source. With several (an Npgsql multi-host string, <c>Host=primary:5432,standby:5432</c>) it
+/// prefers a hot standby (<see cref="TargetSessionAttributes.PreferStandby"/>) and falls back to the primary when no
+/// standby answers; so these reads go on while the primary is down, and take their load off it while it is up. Writes
+/// never come here: imports, migrations, the DI <see cref="EcoDbContext"/> (<c>/api/layers</c>), the checks' store
+/// and ledger (and the indicators they judge, which must see an import at once), statistics and the demo load use
+/// the primary <see cref="NpgsqlDataSource"/>.
 /// A standby replays the primary's WAL a moment later (replication lag, usually milliseconds): a version just
 /// imported may be missing here for that moment, so a read by id right after an import can answer 404 once.
 /// </summary>
