@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EcoSpatial.SpatialApi.Indicators;
+using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialApi.Tests.Support;
 using EcoSpatial.SpatialApi.Tests.Tiles;
 using EcoSpatial.SpatialApi.Tiles;
@@ -29,6 +31,8 @@ public class TwoInstancesTests
         using var editorA = a.CreateEditor();
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
+        // One host: the indicators served over HTTP and those the checks judge are one instance (one cache), as before.
+        Assert.Same(a.Services.GetRequiredService<IndicatorService>(), a.Services.GetRequiredKeyedService<IndicatorService>(ReadDataSource.Key));
         var (x, y) = TileMath.TileOf(Lon + Size, Lat + (Size / 2), Z);
         var tilePath = $"/tiles/redlines/{Z}/{x}/{y}.mvt";
 
