@@ -264,6 +264,31 @@ public sealed class IndicatorService(NpgsqlDataSource db)
 
     // ---- shared steps ------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Computes every overlay the indicators read for a land-use version against the zone versions in force on
+    /// <paramref name="zonesAsOf"/>: afterwards those indicators answer from memory, and the overlays of the next
+    /// land-use version are updates of these (only changed parcels are overlaid).
+    /// </summary>
+    public async Task PrepareAsync(long landuseId, DateOnly zonesAsOf, CancellationToken ct)
+    {
+        foreach (var (set, layer) in OverlaysRead)
+        {
+            if (await db.VersionInForceAsync(layer, zonesAsOf, ct) is { } zones)
+            {
+                await OverlayAsync(landuseId, set, layer, zones.Id, ct);
+            }
+        }
+    }
+
+    /// <summary>The overlays the indicators read: which parcels, with which zone layer.</summary>
+    private static readonly (ParcelClassSet Set, string ZoneLayer)[] OverlaysRead =
+    [
+        (ParcelClassSet.ForestGrass, "admin-units"), (ParcelClassSet.All, "admin-units"), (ParcelClassSet.Construction, "admin-units"),
+        (ParcelClassSet.Construction, "redlines"), (ParcelClassSet.Construction, "reserves"), (ParcelClassSet.Construction, "water-source-zones"),
+        (ParcelClassSet.Natural, "redlines"),
+    ];
+
+
     /// <summary>An overlap of a land-use parcel with a protected zone, with the geometries to draw it.</summary>
     public sealed record LocatedOverlap(ZoneOverlap Overlap, Geometry Parcel, Geometry Zone);
 
