@@ -162,11 +162,11 @@ public sealed class AreaBenchmark : IBenchmarkSuite
 
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Agreement, polygon by polygon: largest relative difference **{maxRelativeLarge:E1}** over polygons of at least {LargeM2} m² (target ~1e-9; "
-            + $"landuse id {worstLarge.Id}: EcoSpatial {worstLarge.Eco:R} m², PostGIS {worstLarge.PostGis:R} m²); over all "
+            $"Agreement, polygon by polygon: largest relative difference **{maxRelativeLarge:E1}** over polygons of at least {LargeM2} m² "
+            + $"(landuse id {worstLarge.Id}: EcoSpatial {worstLarge.Eco:R} m², PostGIS {worstLarge.PostGis:R} m²); over all "
             + $"polygons {maxRelative:E1}, on landuse id {(worst >= 0 ? ids[worst].ToString(CultureInfo.InvariantCulture) : "–")}, a sliver of {worstAreas.PostGis:G4} m² (EcoSpatial "
             + $"{worstAreas.Eco:G6} m², PostGIS {worstAreas.PostGis:G6} m²); largest absolute difference {maxAbsolute:E1} m²; {N(beyond)} of {N(count)} polygons "
-            + $"differ by more than 1e-9. Sums: {pgSum.ToString("N2", CultureInfo.InvariantCulture)} m² (PostGIS), "
+            + $"differ by more than 1e-9 relative. Summed over the version: {pgSum.ToString("N2", CultureInfo.InvariantCulture)} m² (PostGIS), "
             + $"{ecoSum.ToString("N2", CultureInfo.InvariantCulture)} m² (EcoSpatial), relative difference {sumRelative:E1}. "
             + $"Peak memory of this process (service + geometries): {N(PeakMemory.Megabytes())} MB.");
         report.AppendLine();
