@@ -37,6 +37,32 @@ public static class BenchmarkDocument
             ? Path.Combine(repository, "docs", "benchmarks.md")
             : Path.Combine(Directory.GetCurrentDirectory(), "benchmarks.md");
 
+    /// <summary>
+    /// Runs <paramref name="write"/> holding an exclusive lock for <paramref name="path"/> (a file in the temp folder,
+    /// locked with <c>FileShare.None</c>, which .NET maps to <c>flock</c> on Linux), so that two benchmark runs in one
+    /// tree, say two engineers' suites, do not lose each other's sections in their read-modify-write. Waits up to a minute.
+    /// </summary>
+    public static void Locked(string path, Action write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(path))))[..16];
+        var lockPath = Path.Combine(Path.GetTempPath(), $"eco-bench-{name}.lock");
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            try
+            {
+                using var gate = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                write();
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
     /// <summary>Replaces the section of <paramref name="suite"/>; <paramref name="command"/> is how it was run.</summary>
     public static void WriteSection(string path, string suite, string body, string? command = null)
     {

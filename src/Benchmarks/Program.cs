@@ -78,8 +78,11 @@ foreach (var suite in selected)
     context.BeginSuite();
     var section = await suite.RunAsync(context, cancel.Token);
     Console.WriteLine($"## {suite.Name}\n\n{section}");
-    BenchmarkDocument.WriteSection(document, suite.Name, section, $"./eco bench{(quick ? " --quick" : "")} {suite.Name}");
-    BenchmarkResults.WriteSuite(json, suite.Name, context.Results, run);
+    BenchmarkDocument.Locked(document, () =>
+    {
+        BenchmarkDocument.WriteSection(document, suite.Name, section, $"./eco bench{(quick ? " --quick" : "")} {suite.Name}");
+        BenchmarkResults.WriteSuite(json, suite.Name, context.Results, run);
+    });
 }
 
 Console.Error.WriteLine($"eco bench: wrote {document} and {json}");
