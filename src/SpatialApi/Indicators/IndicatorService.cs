@@ -306,7 +306,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             : await VersionSelector.ResolveAsync(db, "landuse", q.Since, ct);
         var set = ParcelClassSet.Construction;
         var baselineConstruction = baseline is null || baseline.Id == landuse.Id ? null
-            : await CachedAsync($"parcel-codes:{baseline.Id}:{set.Name}", () => db.ParcelCodesAsync(baseline.Id, set, ct));
+            : await CachedAsync($"parcel-codes:{baseline.Id}:{set.Name}", async () => await db.ParcelCodesAsync(baseline.Id, set.Of(await ClassCodesAsync(baseline.Id, ct)), ct));
         var parcels = await ParcelsAsync(landuse.Id, set, ct);
         var inputs = new List<LayerVersionRow> { landuse };
         if (baseline is not null && baseline.Id != landuse.Id)
@@ -409,10 +409,14 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         {
             var earlier = Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
             var geometryOf = earlier?.Value.GroupBy(p => p.GeomHash).ToDictionary(g => g.Key, g => g.First().Geom);
-            var parcels = await db.ParcelsAsync(versionId, set, geometryOf, ct);
+            var parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), geometryOf, ct);
             latest[$"parcels:{set.Name}"] = versionId;
             return parcels;
         });
+
+    /// <summary>The distinct class codes of a land-use version.</summary>
+    private Task<List<string>> ClassCodesAsync(long versionId, CancellationToken ct) =>
+        CachedAsync($"class-codes:{versionId}", () => db.ClassCodesAsync(versionId, ct));
 
     public Task<List<ZoneRow>> ZonesAsync(string layer, long versionId, CancellationToken ct) =>
         CachedAsync($"zones:{layer}:{versionId}", () => layer switch

@@ -46,9 +46,6 @@ public static class LandUseCodes
     /// </summary>
     public static bool IsKnown(string? code) => code is not null && Known.Contains(code.Trim());
 
-    /// <summary>Every code <see cref="IsKnown"/> accepts, as written in the standards.</summary>
-    public static IReadOnlyCollection<string> AllKnown => Known;
-
     /// <summary>林地 for 林草覆盖率 (三调): 0301, 0302, 0305, 0307. The wetland classes 0303, 0304, 0306 are excluded by default.</summary>
     public static IReadOnlySet<string> Forest { get; } = new HashSet<string> { "0301", "0302", "0305", "0307" };
 

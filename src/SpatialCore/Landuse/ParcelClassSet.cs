@@ -3,8 +3,7 @@ namespace EcoSpatial.SpatialCore.Landuse;
 /// <summary>
 /// The land-use classes an indicator reads: overlays are computed for these parcels only, so an indicator that needs
 /// the forest and grass parcels does not pay for the farmland. The membership test is the one of
-/// <see cref="LandUseCodes"/>; <see cref="KnownCodes"/> lists the known codes in the set so that a database can
-/// filter by them (a code outside <see cref="LandUseCodes.IsKnown"/> must then be read and tested here).
+/// <see cref="LandUseCodes"/>; <see cref="Of"/> picks a version's codes that are in the set, for a database to filter by.
 /// </summary>
 /// <param name="Name">Stable name (part of cache keys and benchmark output).</param>
 /// <param name="Contains">Whether a class code belongs to the set.</param>
@@ -23,6 +22,6 @@ public sealed record ParcelClassSet(string Name, Func<string, bool> Contains)
     /// <summary>Natural ecological land (<see cref="LandUseCodes.IsNatural"/>).</summary>
     public static ParcelClassSet Natural { get; } = new("natural", c => LandUseCodes.IsNatural(c));
 
-    /// <summary>The known codes (<see cref="LandUseCodes.AllKnown"/>) in the set; null for <see cref="All"/> (no filter).</summary>
-    public IReadOnlyList<string>? KnownCodes => ReferenceEquals(this, All) ? null : [.. LandUseCodes.AllKnown.Where(Contains)];
+    /// <summary>The codes among <paramref name="codes"/> that are in the set; null for <see cref="All"/> (no filter).</summary>
+    public IReadOnlyList<string>? Of(IEnumerable<string> codes) => ReferenceEquals(this, All) ? null : [.. codes.Where(Contains)];
 }
