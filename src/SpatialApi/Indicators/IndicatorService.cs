@@ -306,7 +306,10 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             : await VersionSelector.ResolveAsync(db, "landuse", q.Since, ct);
         var set = ParcelClassSet.Construction;
         var baselineConstruction = baseline is null || baseline.Id == landuse.Id ? null
-            : await CachedAsync($"parcel-codes:{baseline.Id}:{set.Name}", async () => await db.ParcelCodesAsync(baseline.Id, set.Of(await ClassCodesAsync(baseline.Id, ct)), ct));
+            : await CachedAsync($"parcel-codes:{baseline.Id}:{set.Name}", async () =>
+                Completed<List<ParcelRow>>($"parcels:{baseline.Id}:{set.Name}") is { } held
+                    ? held.Where(p => p.ParcelCode is not null).Select(p => p.ParcelCode!).ToHashSet(StringComparer.Ordinal)
+                    : await db.ParcelCodesAsync(baseline.Id, set.Of(await ClassCodesAsync(baseline.Id, ct)), ct));
         var parcels = await ParcelsAsync(landuse.Id, set, ct);
         var inputs = new List<LayerVersionRow> { landuse };
         if (baseline is not null && baseline.Id != landuse.Id)
@@ -408,10 +411,24 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         CachedAsync($"parcels:{versionId}:{set.Name}", async () =>
         {
             var earlier = Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
-            var geometryOf = earlier?.Value.GroupBy(p => p.GeomHash).ToDictionary(g => g.Key, g => g.First().Geom);
+            var index = earlier is { } e ? await HashIndexAsync(e.Version, set, e.Value) : null;
+            Func<Guid, Geometry?>? geometryOf = index is null ? null : h => index.TryGetValue(h, out var i) ? earlier!.Value.Value[i].Geom : null;
             var parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), geometryOf, ct);
             latest[$"parcels:{set.Name}"] = versionId;
             return parcels;
+        });
+
+    /// <summary>Geometry hash → index in a version's parcel list of a class set (the first parcel with that geometry).</summary>
+    private Task<Dictionary<Guid, int>> HashIndexAsync(long versionId, ParcelClassSet set, List<ParcelRow> parcels) =>
+        CachedAsync($"hash-index:{versionId}:{set.Name}", () =>
+        {
+            var index = new Dictionary<Guid, int>(parcels.Count);
+            for (var i = 0; i < parcels.Count; i++)
+            {
+                index.TryAdd(parcels[i].GeomHash, i);
+            }
+
+            return Task.FromResult(index);
         });
 
     /// <summary>The distinct class codes of a land-use version.</summary>
@@ -446,12 +463,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             IReadOnlyList<OverlayPiece> pieces;
             if (earlier is { } e && earlierParcels is not null)
             {
-                var indexOf = new Dictionary<Guid, int>(earlierParcels.Count);
-                for (var i = 0; i < earlierParcels.Count; i++)
-                {
-                    indexOf.TryAdd(earlierParcels[i].GeomHash, i);
-                }
-
+                var indexOf = await HashIndexAsync(e.Version, set, earlierParcels);
                 var sameAs = parcels.Select(p => indexOf.GetValueOrDefault(p.GeomHash, -1)).ToArray();
                 pieces = ZoneOverlay.Update(features, sameAs, e.Value, zones);
             }

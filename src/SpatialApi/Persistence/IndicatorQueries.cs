@@ -99,12 +99,12 @@ public static class IndicatorQueries
 
     /// <summary>
     /// The parcels of a land-use version whose class code is one of <paramref name="classCodes"/> (null: every parcel
-    /// with a class code), in id order. With <paramref name="geometryOf"/>, geometries are taken from it by hash and
-    /// only the others are read. Decoding geometries is most of the work, so without it two connections read and
+    /// with a class code), in id order. With <paramref name="geometryOf"/>, geometries are looked up by hash and
+    /// only those it does not know are read. Decoding geometries is most of the work, so without it two connections read and
     /// decode alternate rows at once.
     /// </summary>
     public static async Task<List<ParcelRow>> ParcelsAsync(
-        this NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, IReadOnlyDictionary<Guid, Geometry>? geometryOf, CancellationToken ct)
+        this NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, Func<Guid, Geometry?>? geometryOf, CancellationToken ct)
     {
         var parts = geometryOf is null ? 2 : 1;
         var read = await Task.WhenAll(Enumerable.Range(0, parts).Select(part => ParcelPartAsync(db, versionId, classCodes, geometryOf, part, parts, ct)));
@@ -130,7 +130,7 @@ public static class IndicatorQueries
 
     /// <summary>The rows with <c>id % parts = part</c>; a geometry not read nor found by hash is left null.</summary>
     private static async Task<List<ParcelRow>> ParcelPartAsync(
-        NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, IReadOnlyDictionary<Guid, Geometry>? geometryOf,
+        NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, Func<Guid, Geometry?>? geometryOf,
         int part, int parts, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -149,7 +149,7 @@ public static class IndicatorQueries
         while (await reader.ReadAsync(ct))
         {
             var hash = reader.GetGuid(5);
-            var geom = reader.IsDBNull(6) ? geometryOf?.GetValueOrDefault(hash) : reader.GetFieldValue<Geometry>(6);
+            var geom = reader.IsDBNull(6) ? geometryOf?.Invoke(hash) : reader.GetFieldValue<Geometry>(6);
             rows.Add(new ParcelRow(reader.GetInt64(0), Text(reader, 1), reader.GetString(2), Text(reader, 3), geom!, reader.GetDouble(4), hash));
         }
 
