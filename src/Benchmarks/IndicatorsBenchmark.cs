@@ -58,8 +58,29 @@ public sealed class IndicatorsBenchmark : IBenchmarkSuite
         report.AppendLine();
         report.Append(incremental);
         report.AppendLine();
-        report.AppendLine("| warm, through HTTP on the demo city | p50 ms | p90 ms |");
-        report.AppendLine("|---|---:|---:|");
+        report.AppendLine("Warm = through HTTP once the indicator's overlays are held (the first call, not timed, computes them); targets: under");
+        report.AppendLine("50 ms (p50) on the demo city and 200 ms at 1,000,000 parcels; screening of a 1 km² site under 20 ms at 1,000,000.");
+        report.AppendLine();
+        report.AppendLine("| warm, through HTTP | data set | p50 ms | p90 ms | first call s |");
+        report.AppendLine("|---|---|---:|---:|---:|");
+        await WarmRowsAsync(context, context.Http, context.DataSource, "demo city", report, ct);
+        if (context.BigConnectionString is { } bigDb)
+        {
+            var (app, address) = await BenchContext.StartOtherAsync(bigDb, ct);
+            await using (app)
+            {
+                using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
+                await WarmRowsAsync(context, http, bigSource!, "ECO_BENCH_BIG_DB", report, ct);
+            }
+        }
+        report.AppendLine();
+        report.AppendLine($"Peak memory of this process (service + engine) during the suite: {N(PeakMemory.Megabytes())} MB; the spread of every case is in docs/benchmarks.json.");
+        return report.ToString();
+    }
+
+    /// <summary>Each indicator through HTTP, once cold (timed apart) and then warm; and a screening.</summary>
+    private static async Task WarmRowsAsync(BenchContext context, HttpClient http, NpgsqlDataSource db, string name, StringBuilder report, CancellationToken ct)
+    {
         foreach (var query in new[]
                  {
                      "redline-area-change?from=2021-12-31&to=2023-12-31", "reserve-integrity", "forest-grass-coverage?asOf=2023-12-31",
@@ -68,31 +89,30 @@ public sealed class IndicatorsBenchmark : IBenchmarkSuite
                  })
         {
             var url = $"/api/indicators/{query}";
-            await context.Http.GetStringAsync(url, ct); // cold once
+            var first = await MillisecondsAsync(async () => await http.GetStringAsync(url, ct));
             var times = new List<double>();
             for (var i = 0; i < WarmRounds(context); i++)
             {
-                times.Add(await MillisecondsAsync(async () => await context.Http.GetStringAsync(url, ct)));
+                times.Add(await MillisecondsAsync(async () => await http.GetStringAsync(url, ct)));
             }
 
-            context.Record(BenchResult.FromSamples($"warm HTTP {query}", "demo city", times, "ms"));
-
-            report.AppendLine($"| `{query}` | {F(Median(times), 1)} | {F(Percentile(times, 0.9), 1)} |");
+            context.Record(BenchResult.FromSamples($"warm HTTP {query}", name, times, "ms") with
+            {
+                Figures = new Dictionary<string, double> { ["firstCallMs"] = first },
+            });
+            report.AppendLine($"| `{query}` | {name} | {F(Median(times), 1)} | {F(Percentile(times, 0.9), 1)} | {F(first / 1000, 2)} |");
         }
 
-        var site = await ScreeningSiteAsync(context.DataSource, ct);
+        var site = await ScreeningSiteAsync(db, ct);
         var screening = new List<double>();
         for (var i = 0; i < WarmRounds(context); i++)
         {
             screening.Add(await MillisecondsAsync(async () =>
-                (await context.Http.PostAsJsonAsync("/api/screening", site, ct)).EnsureSuccessStatusCode()));
+                (await http.PostAsJsonAsync("/api/screening", site, ct)).EnsureSuccessStatusCode()));
         }
 
-        report.AppendLine($"| `POST /api/screening` (1 km² site) | {F(Median(screening), 1)} | {F(Percentile(screening, 0.9), 1)} |");
-        context.Record(BenchResult.FromSamples("warm HTTP POST /api/screening (1 km² site)", "demo city", screening, "ms"));
-        report.AppendLine();
-        report.AppendLine($"Peak memory of this process (service + engine) during the suite: {N(PeakMemory.Megabytes())} MB; the spread of every case is in docs/benchmarks.json.");
-        return report.ToString();
+        report.AppendLine($"| `POST /api/screening` (1 km² site) | {name} | {F(Median(screening), 1)} | {F(Percentile(screening, 0.9), 1)} | |");
+        context.Record(BenchResult.FromSamples("warm HTTP POST /api/screening (1 km² site)", name, screening, "ms"));
     }
 
     private static async Task<(string Row, double EngineMs, (double Forest, double Construction) Figures)> ColdRowAsync(

@@ -100,14 +100,14 @@ public static class IndicatorQueries
     /// <summary>
     /// The parcels of a land-use version whose class code is one of <paramref name="classCodes"/> (null: every parcel
     /// with a class code), in id order. With <paramref name="geometryOf"/>, geometries are looked up by hash and
-    /// only those it does not know are read. Decoding geometries is most of the work, so without it two connections read and
-    /// decode alternate rows at once.
+    /// only those it does not know are read. Two connections read and decode alternate rows at once (decoding is most of the
+    /// work).
     /// </summary>
     public static async Task<List<ParcelRow>> ParcelsAsync(
         this NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, Func<Guid, Geometry?>? geometryOf, CancellationToken ct)
     {
-        var parts = geometryOf is null ? 2 : 1;
-        var read = await Task.WhenAll(Enumerable.Range(0, parts).Select(part => ParcelPartAsync(db, versionId, classCodes, geometryOf, part, parts, ct)));
+        const int Parts = 2;
+        var read = await Task.WhenAll(Enumerable.Range(0, Parts).Select(part => ParcelPartAsync(db, versionId, classCodes, geometryOf, part, Parts, ct)));
         var rows = read.SelectMany(r => r).ToList();
         var missing = rows.Where(r => r.Geom is null).Select(r => r.Id).ToArray();
         if (missing.Length > 0)
