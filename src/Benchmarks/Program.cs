@@ -6,6 +6,7 @@ using EcoSpatial.Benchmarks;
 IBenchmarkSuite[] suites =
 [
     new OgcBenchmark(), new TilesBenchmark(), new IndicatorsBenchmark(), new ImportBenchmark(), new AreaBenchmark(), new LoadBenchmark(),
+    new ExportBenchmark(),
 ];
 
 if (args is ["-h" or "--help" or "help", ..])
