@@ -66,13 +66,17 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
 
     /// <summary>One way of exporting measured on one data set: seconds per round and what the last round wrote.</summary>
     private sealed record Outcome(string Data, string Case, SelectedVersion Version, List<double> Seconds, long Bytes,
-        long FeaturesInFile, long? FeaturesReported, double ProcessPeakMb, double? ToolPeakMb)
+        long FeaturesInFile, long? FeaturesReported, double ProcessPeakMb, double? ToolPeakMb, double ProcessCpuS, double? ToolCpuS)
     {
         public bool CountsAgree => FeaturesInFile == Version.FeatureCount && (FeaturesReported ?? FeaturesInFile) == Version.FeatureCount;
     }
 
-    /// <summary>One run of one way: its time, output size, features counted in the output, peaks.</summary>
-    private sealed record Run(double Seconds, long Bytes, long FeaturesInFile, long? FeaturesReported, double ProcessPeakMb, double? ToolPeakMb);
+    /// <summary>
+    /// One run of one way: its time, output size, features counted in the output, peak resident sets and CPU seconds
+    /// (user + system) of this process (the service) and of ogr2ogr.
+    /// </summary>
+    private sealed record Run(double Seconds, long Bytes, long FeaturesInFile, long? FeaturesReported, double ProcessPeakMb, double? ToolPeakMb,
+        double ProcessCpuS = 0, double? ToolCpuS = null);
 
     private static async Task<List<Outcome>> MeasureAsync(BenchContext context, Target target, string work, int rounds, bool fullWarmUp,
         bool defaultPageSize, CancellationToken ct)
@@ -138,7 +142,8 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
         var last = runs[^1];
         var worst = runs.FirstOrDefault(r => r.FeaturesInFile != version.FeatureCount || (r.FeaturesReported ?? r.FeaturesInFile) != version.FeatureCount) ?? last;
         return new Outcome(data, @case, version, [.. runs.Select(r => r.Seconds)], last.Bytes, worst.FeaturesInFile, worst.FeaturesReported,
-            runs.Max(r => r.ProcessPeakMb), runs.Any(r => r.ToolPeakMb is not null) ? runs.Max(r => r.ToolPeakMb ?? 0) : null);
+            runs.Max(r => r.ProcessPeakMb), runs.Any(r => r.ToolPeakMb is not null) ? runs.Max(r => r.ToolPeakMb ?? 0) : null,
+            Median([.. runs.Select(r => r.ProcessCpuS)]), runs.All(r => r.ToolCpuS is not null) ? Median([.. runs.Select(r => r.ToolCpuS!.Value)]) : null);
     }
 
     /// <summary>Runs one export into a fresh file, resetting this process's peak-memory mark first; deletes the file after.</summary>
@@ -148,15 +153,22 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
         File.Delete(file);
         GC.Collect();
         PeakMemory.Reset();
+        var cpu = CpuSeconds();
         try
         {
             var run = await export(file);
-            return run with { ProcessPeakMb = PeakMemory.Megabytes() };
+            return run with { ProcessPeakMb = PeakMemory.Megabytes(), ProcessCpuS = CpuSeconds() - cpu };
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    private static double CpuSeconds()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 
     /// <summary>
@@ -209,7 +221,7 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
         var info = new ProcessStartInfo(timed ? timeTool : "ogr2ogr") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         if (timed)
         {
-            foreach (var a in new[] { "-f", "eco-peak-kb %M", "ogr2ogr" })
+            foreach (var a in new[] { "-f", "eco-peak-kb %M cpu-s %U %S", "ogr2ogr" })
             {
                 info.ArgumentList.Add(a);
             }
@@ -248,9 +260,13 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
             throw new InvalidOperationException($"ogr2ogr {string.Join(' ', arguments.Take(4))}… failed ({process.ExitCode}): {stderr}");
         }
 
-        double? peak = PeakKb().Match(stderr) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) / 1024 : null;
+        var usage = Usage().Match(stderr);
+        double? peak = usage.Success ? double.Parse(usage.Groups[1].Value, CultureInfo.InvariantCulture) / 1024 : null;
+        double? cpu = usage.Success
+            ? double.Parse(usage.Groups[2].Value, CultureInfo.InvariantCulture) + double.Parse(usage.Groups[3].Value, CultureInfo.InvariantCulture)
+            : null;
         var file = arguments[2];
-        return new Run(seconds, new FileInfo(file).Length, await CountAsync(file, "{ \"type\": \"Feature\",", ct), null, 0, peak);
+        return new Run(seconds, new FileInfo(file).Length, await CountAsync(file, "{ \"type\": \"Feature\",", ct), null, 0, peak, ToolCpuS: cpu);
     }
 
     /// <summary>Reads the version's rows once (geometry included), so every way starts from the same warm cache.</summary>
@@ -317,9 +333,15 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
                 figures["featuresReportedByPages"] = reported;
             }
 
+            figures["processCpuS"] = o.ProcessCpuS;
             if (o.ToolPeakMb is { } tool)
             {
                 figures["ogr2ogrPeakMb"] = tool;
+            }
+
+            if (o.ToolCpuS is { } toolCpu)
+            {
+                figures["ogr2ogrCpuS"] = toolCpu;
             }
 
             context.Record(BenchResult.FromSamples(o.Case, $"{o.Data.Replace("`", "", StringComparison.Ordinal)}: land use '{o.Version.Label}' (version {o.Version.Id})", o.Seconds, "s") with
@@ -343,8 +365,8 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
             + "The three ways alternate, their order rotating each round. Both ogr2ogr runs write `-lco RFC7946=YES` (CRS84, 7 decimals, like the service's output); "
             + "the service in this process on a loopback port, as in the ogc suite.");
         report.AppendLine();
-        report.AppendLine("| data | way | median s | min–max s | features/s | output MB | features in output (stored) | **time / ogr2ogr from PostGIS** | peak RSS of this process (service) MB | ogr2ogr peak RSS MB |");
-        report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        report.AppendLine("| data | way | median s | min–max s | features/s | output MB | features in output (stored) | **time / ogr2ogr from PostGIS** | peak RSS of this process (service) MB | ogr2ogr peak RSS MB | CPU s: this process / ogr2ogr |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var group in rows.GroupBy(r => r.Data))
         {
             var comparison = Median(group.Single(r => r.Case == PostgisCase).Seconds);
@@ -355,7 +377,19 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
                 var counts = r.CountsAgree ? $"{N(r.FeaturesInFile)} ✓" : $"**{N(r.FeaturesInFile)}{(r.FeaturesReported is { } p ? $" (pages said {N(p)})" : "")} ≠ {N(r.Version.FeatureCount)}**";
                 var ratio = r.Case == PostgisCase ? "1 (comparison)" : $"**{F(median / comparison)}×**";
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {r.Data} | {Way(r.Case)} | {F(median)} | {spread} | {N(r.Version.FeatureCount / median)} | {F(r.Bytes / 1e6, 1)} | {counts} | {ratio} | {N(r.ProcessPeakMb)} | {(r.ToolPeakMb is { } t ? N(t) : "–")} |");
+                    $"| {r.Data} | {Way(r.Case)} | {F(median)} | {spread} | {N(r.Version.FeatureCount / median)} | {F(r.Bytes / 1e6, 1)} | {counts} | {ratio} | {N(r.ProcessPeakMb)} | {(r.ToolPeakMb is { } t ? N(t) : "–")} | {F(r.ProcessCpuS, 1)} / {(r.ToolCpuS is { } c ? F(c, 1) : "–")} |");
+            }
+        }
+
+        foreach (var group in rows.GroupBy(r => r.Data))
+        {
+            var (service, oapif) = (group.Single(r => r.Case == ServiceCase), group.Single(r => r.Case == OapifCase));
+            if (oapif.ToolCpuS is { } gdalCpu)
+            {
+                report.AppendLine();
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"Where GDAL-on-the-service's time goes ({group.Key}): {F(Median(oapif.Seconds))} s, of which ogr2ogr used {F(gdalCpu, 1)} CPU-s "
+                    + $"and this process (the service) {F(oapif.ProcessCpuS, 1)}; the service alone pages the same version to a file in {F(Median(service.Seconds))} s.");
             }
         }
 
@@ -364,7 +398,8 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
             + "**GDAL on the service** — `ogr2ogr -f GeoJSON out.geojson OAPIF:http://127.0.0.1:PORT/ogc landuse -oo PAGE_SIZE=10000 -lco RFC7946=YES` (GDAL's own default is 10 a page: the demo row without `PAGE_SIZE`, one round); "
             + "**ogr2ogr from PostGIS** — `ogr2ogr -f GeoJSON out.geojson PG:\"host=… port=… user=… dbname=…\" -sql \"SELECT id, parcel_code, class_code, class_name, admin_code, official_area_m2, area_m2, geom FROM landuse WHERE version_id = N\" -nln landuse -lco RFC7946=YES` "
             + "(the same properties; GDAL reprojects 4490 to CRS84, an identity). Time ratio below 1 means faster than ogr2ogr from PostGIS. "
-            + "Peak RSS of this process is Linux's VmHWM reset before each export (the service and, for the service way, the client writing the file); ogr2ogr's is `/usr/bin/time`'s maximum resident set.");
+            + "Peak RSS of this process is Linux's VmHWM reset before each export (the service and, for the service way, the client writing the file); ogr2ogr's is `/usr/bin/time`'s maximum resident set. "
+            + "CPU seconds (user + system, medians): this process's during the export (the service, and the client for the service way), and ogr2ogr's from `/usr/bin/time`; PostgreSQL's own CPU is not counted.");
         return report.ToString();
     }
 
@@ -382,6 +417,6 @@ public sealed partial class ExportBenchmark : IBenchmarkSuite
     [GeneratedRegex("\"href\":\"([^\"]+)\",\"rel\":\"next\",\"type\":\"application/geo\\+json\"")]
     private static partial Regex NextLink();
 
-    [GeneratedRegex(@"eco-peak-kb (\d+)")]
-    private static partial Regex PeakKb();
+    [GeneratedRegex(@"eco-peak-kb (\d+) cpu-s ([\d.]+) ([\d.]+)")]
+    private static partial Regex Usage();
 }
