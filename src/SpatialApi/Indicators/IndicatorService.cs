@@ -413,7 +413,9 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             var earlier = Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
             var index = earlier is { } e ? await HashIndexAsync(e.Version, set, e.Value) : null;
             Func<Guid, Geometry?>? geometryOf = index is null ? null : h => index.TryGetValue(h, out var i) ? earlier!.Value.Value[i].Geom : null;
-            var parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), geometryOf, ct);
+            // Parcel and admin codes are read for construction land only: the encroachment pieces name them.
+            var withCodes = ReferenceEquals(set, ParcelClassSet.Construction);
+            var parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), withCodes, geometryOf, ct);
             latest[$"parcels:{set.Name}"] = versionId;
             return parcels;
         });

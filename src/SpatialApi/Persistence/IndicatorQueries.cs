@@ -5,9 +5,9 @@ namespace EcoSpatial.SpatialApi.Persistence;
 
 /// <summary>A land-use parcel as the indicators read it.</summary>
 /// <param name="Id">Row id.</param>
-/// <param name="ParcelCode">图斑编号 (BSM), if any.</param>
+/// <param name="ParcelCode">图斑编号 (BSM), if any and if read (see <see cref="IndicatorQueries.ParcelsAsync"/>).</param>
 /// <param name="ClassCode">Land-use class code.</param>
-/// <param name="AdminCode">坐落单位代码, if any.</param>
+/// <param name="AdminCode">坐落单位代码, if any and if read.</param>
 /// <param name="Geom">Its polygon, SRID 4490.</param>
 /// <param name="AreaM2">Its ellipsoidal area, m².</param>
 /// <param name="GeomHash">md5 of the geometry's EWKB (column <c>geom_hash</c>): equal hashes, equal geometries.</param>
@@ -98,16 +98,17 @@ public static class IndicatorQueries
     }
 
     /// <summary>
-    /// The parcels of a land-use version whose class code is one of <paramref name="classCodes"/> (null: every parcel
-    /// with a class code), in id order. With <paramref name="geometryOf"/>, geometries are looked up by hash and
-    /// only those it does not know are read. Two connections read and decode alternate rows at once (decoding is most of the
-    /// work).
+    /// The parcels of a land-use version whose class code is one of <paramref name="classCodes"/>, in id order; their
+    /// parcel and admin codes only <paramref name="withCodes"/>. With <paramref name="geometryOf"/>, geometries are
+    /// looked up by hash and only those it does not know are read. Two connections read and decode alternate rows at
+    /// once (decoding is most of the work); a class code comes as its position in the list, so that every row of a
+    /// class shares one string.
     /// </summary>
     public static async Task<List<ParcelRow>> ParcelsAsync(
-        this NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, Func<Guid, Geometry?>? geometryOf, CancellationToken ct)
+        this NpgsqlDataSource db, long versionId, IReadOnlyList<string> classCodes, bool withCodes, Func<Guid, Geometry?>? geometryOf, CancellationToken ct)
     {
         const int Parts = 2;
-        var read = await Task.WhenAll(Enumerable.Range(0, Parts).Select(part => ParcelPartAsync(db, versionId, classCodes, geometryOf, part, Parts, ct)));
+        var read = await Task.WhenAll(Enumerable.Range(0, Parts).Select(part => ParcelPartAsync(db, versionId, classCodes, withCodes, geometryOf, part, Parts, ct)));
         var rows = read.SelectMany(r => r).ToList();
         var missing = rows.Where(r => r.Geom is null).Select(r => r.Id).ToArray();
         if (missing.Length > 0)
@@ -130,7 +131,7 @@ public static class IndicatorQueries
 
     /// <summary>The rows with <c>id % parts = part</c>; a geometry not read nor found by hash is left null.</summary>
     private static async Task<List<ParcelRow>> ParcelPartAsync(
-        NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, Func<Guid, Geometry?>? geometryOf,
+        NpgsqlDataSource db, long versionId, IReadOnlyList<string> classCodes, bool withCodes, Func<Guid, Geometry?>? geometryOf,
         int part, int parts, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -139,10 +140,12 @@ public static class IndicatorQueries
         command.Parameters.Add(new() { Value = versionId });
         command.Parameters.Add(new() { Value = (long)parts });
         command.Parameters.Add(new() { Value = (long)part });
+        command.Parameters.Add(new() { Value = classCodes.ToArray() });
         command.CommandText = $"""
-            SELECT id, parcel_code, class_code, admin_code, area_m2, geom_hash, {(geometryOf is null ? "geom" : "NULL::geometry")}
+            SELECT id, {(withCodes ? "parcel_code" : "NULL::text")}, array_position($4, class_code), {(withCodes ? "admin_code" : "NULL::text")},
+                   area_m2, geom_hash, {(geometryOf is null ? "geom" : "NULL::geometry")}
             FROM landuse
-            WHERE version_id = $1 AND id % $2 = $3 AND class_code IS NOT NULL AND {ClassFilter(command, classCodes)}
+            WHERE version_id = $1 AND id % $2 = $3 AND class_code = ANY($4)
             """;
         var rows = new List<ParcelRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -150,14 +153,14 @@ public static class IndicatorQueries
         {
             var hash = reader.GetGuid(5);
             var geom = reader.IsDBNull(6) ? geometryOf?.Invoke(hash) : reader.GetFieldValue<Geometry>(6);
-            rows.Add(new ParcelRow(reader.GetInt64(0), Text(reader, 1), reader.GetString(2), Text(reader, 3), geom!, reader.GetDouble(4), hash));
+            rows.Add(new ParcelRow(reader.GetInt64(0), Text(reader, 1), classCodes[reader.GetInt32(2) - 1], Text(reader, 3), geom!, reader.GetDouble(4), hash));
         }
 
         return rows;
     }
 
     /// <summary>The parcel codes of a land-use version's parcels with one of <paramref name="classCodes"/> (for "new since the baseline").</summary>
-    public static async Task<HashSet<string>> ParcelCodesAsync(this NpgsqlDataSource db, long versionId, IReadOnlyList<string>? classCodes, CancellationToken ct)
+    public static async Task<HashSet<string>> ParcelCodesAsync(this NpgsqlDataSource db, long versionId, IReadOnlyList<string> classCodes, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await IndexedReadAsync(connection, ct);
@@ -165,8 +168,9 @@ public static class IndicatorQueries
         command.Parameters.Add(new() { Value = versionId });
         command.CommandText = $"""
             SELECT parcel_code FROM landuse
-            WHERE version_id = $1 AND parcel_code IS NOT NULL AND class_code IS NOT NULL AND {ClassFilter(command, classCodes)}
+            WHERE version_id = $1 AND parcel_code IS NOT NULL AND class_code = ANY($2)
             """;
+        command.Parameters.Add(new() { Value = classCodes.ToArray() });
         var codes = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -208,18 +212,6 @@ public static class IndicatorQueries
         await using var cost = new NpgsqlCommand("SET LOCAL random_page_cost = 1.1", connection, transaction);
         await cost.ExecuteNonQueryAsync(ct);
         return transaction;
-    }
-
-    /// <summary>The condition "class code is one of <paramref name="classCodes"/>" (a parameter added to <paramref name="command"/>), or TRUE for null.</summary>
-    private static string ClassFilter(NpgsqlCommand command, IReadOnlyList<string>? classCodes)
-    {
-        if (classCodes is null)
-        {
-            return "TRUE";
-        }
-
-        command.Parameters.Add(new() { Value = classCodes.ToArray() });
-        return $"class_code = ANY(${command.Parameters.Count})";
     }
 
     private static ZoneRow Zone(NpgsqlDataReader r) =>

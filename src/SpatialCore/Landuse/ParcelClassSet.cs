@@ -22,6 +22,6 @@ public sealed record ParcelClassSet(string Name, Func<string, bool> Contains)
     /// <summary>Natural ecological land (<see cref="LandUseCodes.IsNatural"/>).</summary>
     public static ParcelClassSet Natural { get; } = new("natural", c => LandUseCodes.IsNatural(c));
 
-    /// <summary>The codes among <paramref name="codes"/> that are in the set; null for <see cref="All"/> (no filter).</summary>
-    public IReadOnlyList<string>? Of(IEnumerable<string> codes) => ReferenceEquals(this, All) ? null : [.. codes.Where(Contains)];
+    /// <summary>The codes among <paramref name="codes"/> that are in the set.</summary>
+    public IReadOnlyList<string> Of(IEnumerable<string> codes) => [.. codes.Where(Contains)];
 }
