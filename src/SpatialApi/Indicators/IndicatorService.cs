@@ -410,9 +410,13 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private Task<List<ParcelRow>> ParcelsAsync(long versionId, ParcelClassSet set, CancellationToken ct) =>
         CachedAsync($"parcels:{versionId}:{set.Name}", async () =>
         {
-            var earlier = Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
-            var index = earlier is { } e ? await HashIndexAsync(e.Version, set, e.Value) : null;
-            Func<Guid, Geometry?>? geometryOf = index is null ? null : h => index.TryGetValue(h, out var i) ? earlier!.Value.Value[i].Geom : null;
+            Func<Guid, Geometry?>? geometryOf = null;
+            if (Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}") is { } earlier)
+            {
+                var index = await HashIndexAsync(earlier.Version, set, earlier.Value);
+                geometryOf = h => index.TryGetValue(h, out var i) ? earlier.Value[i].Geom : null;
+            }
+
             // Parcel and admin codes are read for construction land only: the encroachment pieces name them.
             var withCodes = ReferenceEquals(set, ParcelClassSet.Construction);
             var parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), withCodes, geometryOf, ct);
@@ -457,7 +461,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         CachedAsync($"overlay:{landuseId}:{set.Name}:{zoneLayer}:{zoneVersionId}", async () =>
         {
             var parcels = await ParcelsAsync(landuseId, set, ct);
-            var features = parcels.Select(p => new OverlayFeature(p.Id, p.Geom, p.AreaM2)).ToList();
+            var features = await FeaturesAsync(landuseId, set, ct);
             var zones = (await ZonesAsync(zoneLayer, zoneVersionId, ct)).Select(z => new OverlayFeature(z.Id, z.Geom, z.AreaM2)).ToList();
             var registry = $"overlay:{set.Name}:{zoneLayer}:{zoneVersionId}";
             var earlier = Basis<IReadOnlyList<OverlayPiece>>(registry, landuseId, u => $"overlay:{u}:{set.Name}:{zoneLayer}:{zoneVersionId}");
@@ -477,6 +481,11 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             latest[registry] = landuseId;
             return pieces;
         });
+
+    /// <summary>The parcels of a version in a class set as overlay inputs, made once for all the zone layers.</summary>
+    private Task<List<OverlayFeature>> FeaturesAsync(long landuseId, ParcelClassSet set, CancellationToken ct) =>
+        CachedAsync($"features:{landuseId}:{set.Name}", async () =>
+            (await ParcelsAsync(landuseId, set, ct)).Select(p => new OverlayFeature(p.Id, p.Geom, p.AreaM2)).ToList());
 
     /// <summary>The finished result of the latest other version recorded under <paramref name="registry"/>, if any.</summary>
     private (long Version, T Value)? Basis<T>(string registry, long versionId, Func<long, string> key) where T : class =>
