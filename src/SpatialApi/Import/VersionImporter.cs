@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Import;
+using EcoSpatial.SpatialCore.Layers;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -22,8 +24,9 @@ public readonly record struct ImportProgress(int Read, int Stored, int? Total);
 /// <remarks>
 /// The import streams: one thread reads, converts, validates and measures features (<see cref="LayerPreparation"/>)
 /// into a small bounded queue, another COPYs them to PostGIS, so memory holds a few thousand features whatever the
-/// file's size. The version row, whose count, area and report are known only at the end, is inserted last; its id
-/// is drawn first and the feature → version foreign key is deferred to the commit.
+/// file's size. The features go to a bare table of their own, made in the transaction; the version row, whose count,
+/// area and report are known only at the end, is inserted next (its id drawn first); then the table is attached as the
+/// version's partition of the layer's table (<c>{table}_v{id}</c>), which builds its indexes in bulk.
 /// </remarks>
 public static class VersionImporter
 {
@@ -69,12 +72,15 @@ public static class VersionImporter
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long versionId;
         await using (var next = new NpgsqlCommand(
-            "SET CONSTRAINTS ALL DEFERRED; SELECT nextval(pg_get_serial_sequence('layer_versions', 'id'))", connection, transaction))
+            "SELECT nextval(pg_get_serial_sequence('layer_versions', 'id'))", connection, transaction))
         {
             versionId = (long)(await next.ExecuteScalarAsync(ct))!;
         }
 
-        var stored = await CopyFeaturesAsync(connection, request, preparation, versionId, progress, ct);
+        var table = request.Layer.Table;
+        var partition = string.Create(CultureInfo.InvariantCulture, $"{table}_v{versionId}");
+        await ExecuteAsync(connection, transaction, $"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS)", ct);
+        var stored = await CopyFeaturesAsync(connection, request.Layer, partition, preparation, versionId, progress, ct);
         var report = preparation.Report();
         var version = new LayerVersionRow
         {
@@ -113,6 +119,13 @@ public static class VersionImporter
             version.ImportedAt = reader.GetFieldValue<DateTimeOffset>(0);
         }
 
+        // The partition is attached once the version row it refers to exists; attaching builds its indexes in bulk
+        // and checks its rows against the partition bound and the foreign key.
+        await ExecuteAsync(connection, transaction, string.Create(CultureInfo.InvariantCulture, $"""
+            ALTER TABLE {table} ATTACH PARTITION {partition} FOR VALUES IN ({versionId});
+            CREATE TRIGGER {partition}_no_truncate BEFORE TRUNCATE ON {partition}
+              FOR EACH STATEMENT EXECUTE FUNCTION eco_refuse_change();
+            """), ct);
         await AuditAsync(connection, transaction, actor, "import", request.Layer.Id, version.Id, new
         {
             version.Label,
@@ -128,13 +141,13 @@ public static class VersionImporter
     }
 
     /// <summary>
-    /// Binary COPY of the prepared features into the layer's table (the fast path: ~25× EF's inserts), fed by a
-    /// preparing thread through a bounded queue. Returns the number of rows written.
+    /// Binary COPY of the prepared features into the version's own bare partition, made in this transaction (FREEZE:
+    /// rows are written frozen and visible, no index is maintained per row), fed by a preparing thread through a
+    /// bounded queue. Returns the number of rows written.
     /// </summary>
-    private static async Task<int> CopyFeaturesAsync(NpgsqlConnection connection, VersionRequest request,
+    private static async Task<int> CopyFeaturesAsync(NpgsqlConnection connection, LayerKind layer, string partition,
         LayerPreparation preparation, long versionId, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var layer = request.Layer;
         var queue = Channel.CreateBounded<PreparedFeature>(new BoundedChannelOptions(QueueCapacity)
         {
             SingleReader = true,
@@ -163,7 +176,7 @@ public static class VersionImporter
         try
         {
             await using var writer = await connection.BeginBinaryImportAsync(
-                $"COPY {layer.Table} (version_id, feature_index, source_id, geom, area_m2, attributes{typed}) FROM STDIN (FORMAT BINARY)", ct);
+                $"COPY {partition} (version_id, feature_index, source_id, geom, area_m2, geom_hash, attributes{typed}) FROM STDIN (FORMAT BINARY, FREEZE)", ct);
             await foreach (var feature in queue.Reader.ReadAllAsync(ct))
             {
                 await writer.StartRowAsync(ct);
@@ -172,6 +185,7 @@ public static class VersionImporter
                 await WriteNullableAsync(writer, feature.SourceId, NpgsqlDbType.Text, ct);
                 await writer.WriteAsync(feature.Geometry, NpgsqlDbType.Geometry, ct);
                 await writer.WriteAsync(feature.AreaM2, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync(feature.GeometryHash, NpgsqlDbType.Uuid, ct);
                 await writer.WriteAsync(feature.PropertiesJson, NpgsqlDbType.Jsonb, ct);
                 foreach (var value in feature.Values)
                 {
@@ -207,6 +221,12 @@ public static class VersionImporter
 
         progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
         return stored;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type, CancellationToken ct) =>

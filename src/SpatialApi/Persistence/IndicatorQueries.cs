@@ -113,7 +113,8 @@ public static class IndicatorQueries
         var missing = rows.Where(r => r.Geom is null).Select(r => r.Id).ToArray();
         if (missing.Length > 0)
         {
-            await using var geometries = db.CreateCommand("SELECT id, geom FROM landuse WHERE id = ANY($1)");
+            await using var geometries = db.CreateCommand("SELECT id, geom FROM landuse WHERE version_id = $1 AND id = ANY($2)");
+            geometries.Parameters.Add(new() { Value = versionId });
             geometries.Parameters.Add(new() { Value = missing });
             var byId = new Dictionary<long, Geometry>(missing.Length);
             await using var reader = await geometries.ExecuteReaderAsync(ct);

@@ -16,10 +16,12 @@ namespace EcoSpatial.SpatialCore.Import;
 /// <param name="SourceId">The feature's id in the source, when it had one.</param>
 /// <param name="Geometry">Valid 2D MultiPolygon, SRID 4490.</param>
 /// <param name="AreaM2">Its area on the CGCS2000 ellipsoid, m².</param>
+/// <param name="GeometryHash">Identity of the geometry (<see cref="Import.GeometryHash"/>), stored as <c>geom_hash</c>.</param>
 /// <param name="Values">Typed attribute values, one per <see cref="LayerKind.Fields"/> entry (string, double or null).</param>
 /// <param name="PropertiesJson">All original attributes as a JSON object.</param>
 public sealed record PreparedFeature(
-    int Index, string? SourceId, MultiPolygon Geometry, double AreaM2, IReadOnlyList<object?> Values, string PropertiesJson);
+    int Index, string? SourceId, MultiPolygon Geometry, double AreaM2, Guid GeometryHash, IReadOnlyList<object?> Values,
+    string PropertiesJson);
 
 /// <summary>The features of one import, checked and measured, with the report of what happened to each.</summary>
 /// <param name="Layer">The layer the features are for.</param>
@@ -218,7 +220,8 @@ public sealed class LayerPreparation
         }
 
         return (new PreparedFeature(
-            feature.Index, feature.SourceId, prepared.Geometry, EllipsoidalArea.Of(prepared.Geometry), values,
+            feature.Index, feature.SourceId, prepared.Geometry, EllipsoidalArea.Of(prepared.Geometry),
+            GeometryHash.Of(prepared.Geometry), values,
             PropertiesJson(feature.Attributes)), prepared.Repair, null, hasZm);
     }
 

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using NetTopologySuite.Geometries;
+
+namespace EcoSpatial.SpatialCore.Import;
+
+/// <summary>
+/// The identity of a stored geometry: the md5 of its EWKB exactly as PostGIS writes it (<c>md5(ST_AsEWKB(geom))</c>:
+/// little-endian, SRID on the outer geometry only, 2D), as a uuid. Equal hashes mean equal geometries, so a new
+/// version's unchanged parcels can reuse what was computed for an older one. Computed by the importer while it
+/// prepares features (on all cores), not by the database per stored row.
+/// </summary>
+public static class GeometryHash
+{
+    private const uint SridFlag = 0x20000000;
+
+    /// <summary>The hash of <paramref name="geometry"/> (2D, with its SRID).</summary>
+    public static Guid Of(MultiPolygon geometry)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        var size = 13;
+        foreach (var polygon in Polygons(geometry))
+        {
+            size += 9;
+            foreach (var ring in Rings(polygon))
+            {
+                size += 4 + (16 * ring.Count);
+            }
+        }
+
+        var rented = size > 2048 ? ArrayPool<byte>.Shared.Rent(size) : null;
+        var ewkb = rented is null ? stackalloc byte[size] : rented.AsSpan(0, size);
+        Header(ewkb, 6 | SridFlag, geometry.SRID); // the outer header carries the SRID, then the polygon count
+        BinaryPrimitives.WriteInt32LittleEndian(ewkb[9..], geometry.NumGeometries);
+        var at = 13;
+        foreach (var polygon in Polygons(geometry))
+        {
+            at += Header(ewkb[at..], 3, polygon.IsEmpty ? 0 : 1 + polygon.NumInteriorRings);
+            foreach (var ring in Rings(polygon))
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(ewkb[at..], ring.Count);
+                at += 4;
+                for (var i = 0; i < ring.Count; i++, at += 16)
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(ewkb[at..], ring.GetX(i));
+                    BinaryPrimitives.WriteDoubleLittleEndian(ewkb[(at + 8)..], ring.GetY(i));
+                }
+            }
+        }
+
+        Span<byte> digest = stackalloc byte[16];
+        MD5.HashData(ewkb, digest);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return new Guid(digest, bigEndian: true);
+    }
+
+    /// <summary>Writes byte order, type and one int32 (9 bytes); returns 9.</summary>
+    private static int Header(Span<byte> target, uint type, int value)
+    {
+        target[0] = 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(target[1..], type);
+        BinaryPrimitives.WriteInt32LittleEndian(target[5..], value);
+        return 9;
+    }
+
+    private static IEnumerable<Polygon> Polygons(MultiPolygon geometry)
+    {
+        for (var p = 0; p < geometry.NumGeometries; p++)
+        {
+            yield return (Polygon)geometry.GetGeometryN(p);
+        }
+    }
+
+    private static IEnumerable<CoordinateSequence> Rings(Polygon polygon)
+    {
+        if (polygon.IsEmpty)
+        {
+            yield break;
+        }
+
+        yield return polygon.ExteriorRing.CoordinateSequence;
+        for (var h = 0; h < polygon.NumInteriorRings; h++)
+        {
+            yield return polygon.GetInteriorRingN(h).CoordinateSequence;
+        }
+    }
+}
