@@ -45,15 +45,24 @@ public static class EllipsoidalArea
     public static double Of(Geometry geometry)
     {
         Srid.RequireCgcs2000(geometry);
-        return geometry switch
+        if (geometry is Polygon polygon)
         {
-            Polygon polygon => OfPolygon(polygon),
-            MultiPolygon multi => Enumerable.Range(0, multi.NumGeometries)
-                .Sum(i => OfPolygon((Polygon)multi.GetGeometryN(i))),
-            _ when geometry.IsEmpty => 0,
-            _ => throw new SpatialInputException(SpatialError.NotPolygonal,
-                $"Area needs a Polygon or MultiPolygon, got {geometry.GeometryType}."),
-        };
+            return OfPolygon(polygon);
+        }
+
+        if (geometry is MultiPolygon multi)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < multi.NumGeometries; i++)
+            {
+                sum += OfPolygon((Polygon)multi.GetGeometryN(i));
+            }
+
+            return sum;
+        }
+
+        return geometry.IsEmpty ? 0 : throw new SpatialInputException(SpatialError.NotPolygonal,
+            $"Area needs a Polygon or MultiPolygon, got {geometry.GeometryType}.");
     }
 
     private static double OfPolygon(Polygon polygon)
@@ -81,29 +90,35 @@ public static class EllipsoidalArea
             return 0;
         }
 
-        var q0 = Q(RequireLat(ring.GetY(0)) * DegToRad);
+        // Each vertex is checked and turned into a reduced latitude once, and shared by the two edges that meet there.
+        var lat1 = RequireLat(ring.GetY(0));
+        var lon1 = RequireLon(ring.GetX(0));
+        var q0 = Q(lat1 * DegToRad);
+        var (sinB1, cosB1) = ReducedLatitude(lat1 * DegToRad);
         var sum = 0.0;
-        for (var i = 0; i + 1 < n; i++)
+        for (var i = 1; i < n; i++)
         {
-            sum += EdgeIntegral(
-                RequireLon(ring.GetX(i)), RequireLat(ring.GetY(i)),
-                RequireLon(ring.GetX(i + 1)), RequireLat(ring.GetY(i + 1)), q0);
+            var lon2 = RequireLon(ring.GetX(i));
+            var lat2 = RequireLat(ring.GetY(i));
+            var (sinB2, cosB2) = ReducedLatitude(lat2 * DegToRad);
+            sum += EdgeIntegral(lon1, sinB1, cosB1, lon2, sinB2, cosB2, q0);
+            (lon1, sinB1, cosB1) = (lon2, sinB2, cosB2);
         }
 
         return Math.Abs(sum) * A * A / 2;
     }
 
-    /// <summary>∫ (q(φ) − q0) dλ along the geodesic from (lon1, lat1) to (lon2, lat2), degrees in, radians² out.</summary>
-    private static double EdgeIntegral(double lon1, double lat1, double lon2, double lat2, double q0)
+    /// <summary>
+    /// ∫ (q(φ) − q0) dλ along the geodesic from (lon1, β1) to (lon2, β2), longitudes in degrees and reduced
+    /// latitudes as sine and cosine, radians² out.
+    /// </summary>
+    private static double EdgeIntegral(double lon1, double sinB1, double cosB1, double lon2, double sinB2, double cosB2, double q0)
     {
         var lambda12 = Math.IEEERemainder((lon2 - lon1) * DegToRad, 2 * Math.PI);
         if (lambda12 == 0)
         {
             return 0; // a meridian: dλ = 0 along it
         }
-
-        var (sinB1, cosB1) = ReducedLatitude(lat1 * DegToRad);
-        var (sinB2, cosB2) = ReducedLatitude(lat2 * DegToRad);
 
         // Solve for the auxiliary-sphere longitude difference ω12 whose great circle maps to this edge,
         // starting from dλ = w·dω at the mean reduced latitude (exact for short edges to order f·σ²).
@@ -113,7 +128,7 @@ public static class EllipsoidalArea
         for (var iteration = 0; iteration < 30; iteration++)
         {
             arc = GreatCircle.Through(sinB1, cosB1, sinB2, cosB2, omega12);
-            var correction = arc.SinA0 * Integrate(arc, s => -E2 / (1 + W(arc.Cos2Beta(s))));
+            var correction = arc.SinA0 * Integrate(arc, Integrand.LongitudeCorrection, 0);
             var next = lambda12 - correction;
             var converged = Math.Abs(next - omega12) <= 1e-15 * Math.Max(1, Math.Abs(next));
             omega12 = next;
@@ -130,17 +145,21 @@ public static class EllipsoidalArea
                 "An edge spans 90° of arc or more; densify the polygon before measuring it.");
         }
 
-        return Integrate(arc, s =>
-        {
-            var cos2Beta = arc.Cos2Beta(s);
-            var sinBeta = arc.CosA0 * Math.Sin(s);
-            var phi = Math.Atan2(sinBeta, (1 - F) * Math.Sqrt(cos2Beta));
-            return (Q(phi) - q0) * arc.SinA0 * W(cos2Beta) / cos2Beta;
-        });
+        return Integrate(arc, Integrand.Area, q0);
+    }
+
+    /// <summary>The two functions of σ that are integrated along an arc.</summary>
+    private enum Integrand
+    {
+        /// <summary>−e²/(1 + w): the longitude lost on the ellipsoid per unit arc, divided by sinα0.</summary>
+        LongitudeCorrection,
+
+        /// <summary>(q(φ) − q0)·sinα0·w/cos²β: the area integrand per unit arc.</summary>
+        Area,
     }
 
     /// <summary>∫ f(σ) dσ over the arc, by Gauss–Legendre on pieces of at most <see cref="MaxPieceArc"/>.</summary>
-    private static double Integrate(GreatCircle arc, Func<double, double> f)
+    private static double Integrate(in GreatCircle arc, Integrand f, double q0)
     {
         var pieces = Math.Max(1, (int)Math.Ceiling(arc.Sigma12 / MaxPieceArc));
         var h = arc.Sigma12 / pieces;
@@ -151,11 +170,20 @@ public static class EllipsoidalArea
             var mid = arc.Sigma1 + (p + 0.5) * h;
             for (var k = 0; k < nodes.Length; k++)
             {
-                total += weights[k] * f(mid + nodes[k] * h / 2);
+                var s = mid + nodes[k] * h / 2;
+                total += weights[k] * (f == Integrand.Area ? AreaIntegrand(arc, s, q0) : -E2 / (1 + W(arc.Cos2Beta(s))));
             }
         }
 
         return total * h / 2;
+    }
+
+    private static double AreaIntegrand(in GreatCircle arc, double s, double q0)
+    {
+        var sinBeta = arc.CosA0 * Math.Sin(s);
+        var cos2Beta = 1 - sinBeta * sinBeta; // arc.Cos2Beta(s), reusing sinβ
+        var phi = Math.Atan2(sinBeta, (1 - F) * Math.Sqrt(cos2Beta));
+        return (Q(phi) - q0) * arc.SinA0 * W(cos2Beta) / cos2Beta;
     }
 
     /// <summary>Gauss–Legendre nodes and weights on [−1, 1]: roots of Pₙ by Newton's method.</summary>
