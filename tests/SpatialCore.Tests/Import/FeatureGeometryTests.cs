@@ -1,6 +1,7 @@
 using EcoSpatial.SpatialCore.Import;
 using EcoSpatial.SpatialCore.Tests.Support;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Operation.Valid;
 
 namespace EcoSpatial.SpatialCore.Tests.Import;
 
@@ -65,5 +66,40 @@ public class FeatureGeometryTests
         var result = FeatureGeometry.Prepare(Wkt.Read("POLYGON Z((113 30 5, 114 30 5, 114 31 5, 113 30 5))"));
 
         Assert.All(result.Geometry!.Coordinates, c => Assert.True(double.IsNaN(c.Z)));
+    }
+
+    /// <summary>
+    /// Polygons without holes take a shortcut past IsValidOp when their ring is plainly simple. The verdict must be
+    /// IsValidOp's on every ring, including the awkward ones a small grid produces often: spikes, repeated points,
+    /// collinear runs, vertices touching edges, bow-ties and overlapping edges.
+    /// </summary>
+    [Theory]
+    [InlineData(1.0 / 8)]  // exact binary steps: many exactly collinear and touching points
+    [InlineData(0.001)]    // decimal steps: near-collinear points that round either way
+    public void Validity_is_what_IsValidOp_says_for_any_ring(double step)
+    {
+        var random = new Random(20261129);
+        var (valid, invalid) = (0, 0);
+        for (var trial = 0; trial < 20_000; trial++)
+        {
+            var count = random.Next(3, 12);
+            var points = new Coordinate[count + 1];
+            for (var i = 0; i < count; i++)
+            {
+                points[i] = new Coordinate(113 + random.Next(5) * step, 30 + random.Next(5) * step);
+            }
+
+            points[count] = points[0].Copy();
+            var polygon = Srid.Cgcs2000Factory.CreatePolygon(points);
+            var geometry = trial % 2 == 0 ? polygon : (Geometry)Srid.Cgcs2000Factory.CreateMultiPolygon([polygon]);
+            var expected = new IsValidOp(geometry).IsValid;
+
+            var result = FeatureGeometry.Prepare(geometry);
+
+            Assert.True(expected == (result.Geometry is not null && result.Repair is null), $"{geometry} IsValidOp: {expected}");
+            (valid, invalid) = expected ? (valid + 1, invalid) : (valid, invalid + 1);
+        }
+
+        Assert.True(valid > 1000 && invalid > 1000, $"{valid} valid, {invalid} invalid rings: the sample should hold many of both");
     }
 }
