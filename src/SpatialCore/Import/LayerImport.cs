@@ -66,6 +66,8 @@ public static class LayerImport
 public sealed class LayerPreparation
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? jsonWriter;
     private readonly LayerKind layer;
     private readonly IFeatureSource source;
     private readonly ThreadLocal<CrsTransform> transforms;
@@ -462,46 +464,59 @@ public sealed class LayerPreparation
     /// <summary>All original attributes as one JSON object, in source order.</summary>
     private static string PropertiesJson(IReadOnlyList<KeyValuePair<string, object?>> attributes)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
+        // One buffer and writer per thread, reused: the writer asks for room for the worst-case escaping of each
+        // value, so a fresh buffer per feature would be regrown several times.
+        var (buffer, writer) = jsonWriter ??= NewJsonWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        foreach (var (name, value) in attributes)
         {
-            writer.WriteStartObject();
-            foreach (var (name, value) in attributes)
+            writer.WritePropertyName(name);
+            switch (value)
             {
-                writer.WritePropertyName(name);
-                switch (value)
-                {
-                    case string text:
-                        writer.WriteStringValue(text);
-                        break;
-                    case double number when double.IsFinite(number):
-                        writer.WriteNumberValue(number);
-                        break;
-                    case long number:
-                        writer.WriteNumberValue(number);
-                        break;
-                    case int number:
-                        writer.WriteNumberValue(number);
-                        break;
-                    case bool flag:
-                        writer.WriteBooleanValue(flag);
-                        break;
-                    case DateTime date:
-                        writer.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                        break;
-                    case JsonElement element:
-                        element.WriteTo(writer);
-                        break;
-                    case null:
-                    default:
-                        writer.WriteNullValue();
-                        break;
-                }
+                case string text:
+                    writer.WriteStringValue(text);
+                    break;
+                case double number when double.IsFinite(number):
+                    writer.WriteNumberValue(number);
+                    break;
+                case long number:
+                    writer.WriteNumberValue(number);
+                    break;
+                case int number:
+                    writer.WriteNumberValue(number);
+                    break;
+                case bool flag:
+                    writer.WriteBooleanValue(flag);
+                    break;
+                case DateTime date:
+                    writer.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    break;
+                case JsonElement element:
+                    element.WriteTo(writer);
+                    break;
+                case null:
+                default:
+                    writer.WriteNullValue();
+                    break;
             }
-
-            writer.WriteEndObject();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        writer.WriteEndObject();
+        writer.Flush();
+        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 1 << 20)
+        {
+            jsonWriter = null; // a huge feature's buffer is not kept
+        }
+
+        return json;
+    }
+
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) NewJsonWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        return (buffer, new Utf8JsonWriter(buffer, JsonOptions));
     }
 }
