@@ -25,6 +25,7 @@ internal sealed class PlainShapefile
     private readonly string dbfPath;
     private readonly Column[] columns;
     private readonly Encoding encoding;
+    private readonly bool asciiCompatible;
     private readonly int dbfHeaderLength;
     private readonly int dbfRecordLength;
     private readonly int records;
@@ -35,6 +36,7 @@ internal sealed class PlainShapefile
         this.dbfPath = dbfPath;
         this.columns = columns;
         this.encoding = encoding;
+        asciiCompatible = encoding.CodePage is 65001 or 54936 or 936; // UTF-8, GB18030, GBK
         this.dbfHeaderLength = dbfHeaderLength;
         this.dbfRecordLength = dbfRecordLength;
         this.records = records;
@@ -260,7 +262,8 @@ internal sealed class PlainShapefile
     {
         if (column.Kind == Kind.Text)
         {
-            var text = encoding.GetString(bytes);
+            // Codes and numbers stored as text are ASCII, which these encodings decode as ASCII decodes it, faster.
+            var text = asciiCompatible && Ascii.IsValid(bytes) ? Encoding.ASCII.GetString(bytes) : encoding.GetString(bytes);
             return IsAllNul(text) ? null : ShapefileSource.Normalise(text.Trim('\0').TrimEnd());
         }
 
