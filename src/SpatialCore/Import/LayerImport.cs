@@ -87,6 +87,7 @@ public sealed class LayerPreparation
     private int officialBeyond;
     private double officialMax;
     private bool finished;
+    private volatile FieldPositions? positions;
 
     /// <summary>Resolves the source CRS (the <c>--crs</c> option, else what the file declares) and the field mapping.</summary>
     /// <exception cref="SpatialInputException">
@@ -242,11 +243,7 @@ public sealed class LayerPreparation
             return (null, null, prepared.Rejection ?? "rejected", hasZm);
         }
 
-        var values = new object?[layer.Fields.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = TypedValue(feature.Attributes, layer.Fields[i]);
-        }
+        var values = TypedValues(feature.Attributes);
 
         return (new PreparedFeature(
             feature.Index, feature.SourceId, prepared.Geometry, EllipsoidalArea.Of(prepared.Geometry),
@@ -435,42 +432,98 @@ public sealed class LayerPreparation
             && (!double.IsNaN(sequence.GetZ(0)) || !double.IsNaN(sequence.GetM(0)));
     }
 
-    /// <summary>The value of the field that fills <paramref name="field"/>: a <c>--map</c> source first, then the standard names.</summary>
-    private object? TypedValue(IReadOnlyList<KeyValuePair<string, object?>> attributes, LayerField field)
+    /// <summary>The typed value of every layer field, from the attributes where <see cref="Positions"/> finds them.</summary>
+    private object?[] TypedValues(IReadOnlyList<KeyValuePair<string, object?>> attributes)
     {
-        foreach (var (name, target) in mapped)
+        // Files of one schema name the same attributes in the same order for every feature: the positions found
+        // for the last feature are reused while the names match.
+        var known = positions;
+        if (known is null || !SameNames(known.Names, attributes))
         {
-            if (target == field && Find(attributes, name, out var value))
-            {
-                return Convert(value, field.Type);
-            }
+            known = positions = Positions(attributes);
         }
 
-        foreach (var name in field.SourceFields)
+        var values = new object?[layer.Fields.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            if (Find(attributes, name, out var value))
-            {
-                return Convert(value, field.Type);
-            }
+            var at = known.Positions[i];
+            values[i] = at < 0 ? null : Convert(attributes[at].Value, layer.Fields[i].Type);
         }
 
-        return null;
+        return values;
     }
 
-    private static bool Find(IReadOnlyList<KeyValuePair<string, object?>> attributes, string name, out object? value)
+    private static bool SameNames(string[] names, IReadOnlyList<KeyValuePair<string, object?>> attributes)
+    {
+        if (names.Length != attributes.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!string.Equals(names[i], attributes[i].Key, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// For each layer field, the position of the attribute that fills it (−1 for none): a <c>--map</c> source
+    /// first, then the standard names, each the first attribute of that name (case-insensitive).
+    /// </summary>
+    private FieldPositions Positions(IReadOnlyList<KeyValuePair<string, object?>> attributes)
+    {
+        var found = new int[layer.Fields.Count];
+        for (var i = 0; i < found.Length; i++)
+        {
+            var field = layer.Fields[i];
+            found[i] = -1;
+            foreach (var (name, target) in mapped)
+            {
+                if (target == field && Find(attributes, name) is var at and >= 0)
+                {
+                    found[i] = at;
+                    break;
+                }
+            }
+
+            if (found[i] >= 0)
+            {
+                continue;
+            }
+
+            foreach (var name in field.SourceFields)
+            {
+                if (Find(attributes, name) is var at and >= 0)
+                {
+                    found[i] = at;
+                    break;
+                }
+            }
+        }
+
+        return new FieldPositions(attributes.Select(a => a.Key).ToArray(), found);
+    }
+
+    private static int Find(IReadOnlyList<KeyValuePair<string, object?>> attributes, string name)
     {
         for (var i = 0; i < attributes.Count; i++)
         {
             if (string.Equals(attributes[i].Key, name, StringComparison.OrdinalIgnoreCase))
             {
-                value = attributes[i].Value;
-                return true;
+                return i;
             }
         }
 
-        value = null;
-        return false;
+        return -1;
     }
+
+    /// <summary>Attribute names, and where each layer field's value is among them.</summary>
+    private sealed record FieldPositions(string[] Names, int[] Positions);
 
     private static object? Convert(object? value, FieldType type) => (type, value) switch
     {
