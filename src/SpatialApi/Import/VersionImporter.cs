@@ -186,7 +186,7 @@ public static class VersionImporter
                 await writer.WriteAsync(feature.Geometry, NpgsqlDbType.Geometry, ct);
                 await writer.WriteAsync(feature.AreaM2, NpgsqlDbType.Double, ct);
                 await writer.WriteAsync(feature.GeometryHash, NpgsqlDbType.Uuid, ct);
-                await writer.WriteAsync(feature.PropertiesJson, NpgsqlDbType.Jsonb, ct);
+                await writer.WriteAsync(feature.PropertiesJson, NpgsqlDbType.Json, ct);
                 foreach (var value in feature.Values)
                 {
                     await (value switch

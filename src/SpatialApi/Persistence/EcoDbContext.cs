@@ -48,7 +48,7 @@ public sealed class EcoDbContext(DbContextOptions<EcoDbContext> options) : DbCon
         {
             e.ToTable(layer.Table);
             e.Property(f => f.Geom).HasColumnType($"geometry(MultiPolygon, {Srid.Cgcs2000})");
-            e.Property(f => f.Attributes).HasColumnType("jsonb");
+            e.Property(f => f.Attributes).HasColumnType("json");
             e.HasIndex(f => f.Geom).HasMethod("gist");
             e.HasIndex(f => new { f.VersionId, f.FeatureIndex }).IsUnique();
             e.HasOne<LayerVersionRow>().WithMany().HasForeignKey(f => f.VersionId).OnDelete(DeleteBehavior.Restrict);

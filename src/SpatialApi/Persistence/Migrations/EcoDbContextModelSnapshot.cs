@@ -39,7 +39,7 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
 
                     b.Property<string>("Attributes")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("attributes");
 
                     b.Property<string>("Code")
@@ -151,7 +151,7 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
 
                     b.Property<string>("Attributes")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("attributes");
 
                     b.Property<string>("ClassCode")
@@ -287,7 +287,7 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
 
                     b.Property<string>("Attributes")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("attributes");
 
                     b.Property<string>("Code")
@@ -349,7 +349,7 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
 
                     b.Property<string>("Attributes")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("attributes");
 
                     b.Property<string>("Category")
@@ -415,7 +415,7 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
 
                     b.Property<string>("Attributes")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("attributes");
 
                     b.Property<int>("FeatureIndex")
