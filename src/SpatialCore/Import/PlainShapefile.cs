@@ -30,7 +30,8 @@ internal sealed class PlainShapefile
     private readonly int dbfRecordLength;
     private readonly int records;
 
-    private PlainShapefile(string shpPath, string dbfPath, Column[] columns, Encoding encoding, int dbfHeaderLength, int dbfRecordLength, int records)
+    private PlainShapefile(
+        string shpPath, string dbfPath, Column[] columns, Encoding encoding, int dbfHeaderLength, int dbfRecordLength, int records)
     {
         this.shpPath = shpPath;
         this.dbfPath = dbfPath;
@@ -135,7 +136,7 @@ internal sealed class PlainShapefile
             }
             catch (EndOfStreamException e)
             {
-                throw new SpatialInputException(SpatialError.MalformedInput, $"The Shapefile is corrupt at record {index + 1}: {e.Message}");
+                throw Corrupt(index, e);
             }
 
             yield return new Record(this, index, shape, attributes);
@@ -177,7 +178,10 @@ internal sealed class PlainShapefile
         return true;
     }
 
-    /// <summary>Shape type 5, one or more parts that start at 0 and ascend, each a closed ring of four or more points, all within the record.</summary>
+    /// <summary>
+    /// Shape type 5, one or more parts that start at 0 and ascend, each a closed ring of four or more points, all
+    /// within the record.
+    /// </summary>
     private static bool IsPlainPolygon(ReadOnlySpan<byte> content)
     {
         var parts = BinaryPrimitives.ReadInt32LittleEndian(content[36..]);
@@ -206,9 +210,11 @@ internal sealed class PlainShapefile
         (BinaryPrimitives.ReadInt32LittleEndian(content[(44 + 4 * part)..]),
          part + 1 < parts ? BinaryPrimitives.ReadInt32LittleEndian(content[(48 + 4 * part)..]) : points);
 
-    private static double X(ReadOnlySpan<byte> coordinates, int point) => BinaryPrimitives.ReadDoubleLittleEndian(coordinates[(16 * point)..]);
+    private static double X(ReadOnlySpan<byte> coordinates, int point) =>
+        BinaryPrimitives.ReadDoubleLittleEndian(coordinates[(16 * point)..]);
 
-    private static double Y(ReadOnlySpan<byte> coordinates, int point) => BinaryPrimitives.ReadDoubleLittleEndian(coordinates[(16 * point + 8)..]);
+    private static double Y(ReadOnlySpan<byte> coordinates, int point) =>
+        BinaryPrimitives.ReadDoubleLittleEndian(coordinates[(16 * point + 8)..]);
 
     /// <summary>The polygons of a plain record, built as the library builds them.</summary>
     private static MultiPolygon Polygons(ReadOnlySpan<byte> content)
@@ -278,7 +284,9 @@ internal sealed class PlainShapefile
         {
             case Kind.Date:
                 ascii = ascii.Trim();
-                return ascii.Length == 0 || ascii == "00000000" ? null : DateTime.ParseExact(ascii, "yyyyMMdd", CultureInfo.InvariantCulture);
+                return ascii.Length == 0 || ascii == "00000000"
+                    ? null
+                    : DateTime.ParseExact(ascii, "yyyyMMdd", CultureInfo.InvariantCulture);
             case Kind.Logical:
                 ascii = ascii.Trim();
                 return ascii.Length == 0 ? null : "TtYy".Contains(ascii[0]) ? true : "FfNn".Contains(ascii[0]) ? false : null;
@@ -298,6 +306,10 @@ internal sealed class PlainShapefile
             _ => (double)decimal.Parse(ascii, NumberStyles.Float, CultureInfo.InvariantCulture),
         };
     }
+
+    /// <summary>The error the import has always given for a record the reader could not read.</summary>
+    private static SpatialInputException Corrupt(int index, Exception e) =>
+        new(SpatialError.MalformedInput, $"The Shapefile is corrupt at record {index + 1}: {e.Message}");
 
     private static bool IsAllNul(string text) => !text.AsSpan().ContainsAnyExcept('\0');
 
@@ -323,7 +335,7 @@ internal sealed class PlainShapefile
             }
             catch (Exception e)
             {
-                throw new SpatialInputException(SpatialError.MalformedInput, $"The Shapefile is corrupt at record {index + 1}: {e.Message}");
+                throw Corrupt(index, e);
             }
         }
     }

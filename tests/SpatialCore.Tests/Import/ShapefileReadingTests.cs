@@ -142,7 +142,8 @@ public class ShapefileReadingTests : IDisposable
             }
             catch (Exception e)
             {
-                throw new Errors.SpatialInputException(Errors.SpatialError.MalformedInput, $"The Shapefile is corrupt at record {index + 1}: {e.Message}");
+                throw new Errors.SpatialInputException(
+                    Errors.SpatialError.MalformedInput, $"The Shapefile is corrupt at record {index + 1}: {e.Message}");
             }
 
             index++;
@@ -185,7 +186,9 @@ public class ShapefileReadingTests : IDisposable
                 var (x, y) = (38500000 + (i * 4 + p) * 100.0, 3400000 + random.Next(1000));
                 var size = 20 + random.NextDouble() * 50;
                 var shell = Square(factory, x, y, size, counterClockwise: random.Next(4) == 0);
-                var holes = random.Next(3) == 0 ? new[] { Square(factory, x + size / 4, y + size / 4, size / 4, counterClockwise: true) } : [];
+                LinearRing[] holes = random.Next(3) == 0
+                    ? [Square(factory, x + size / 4, y + size / 4, size / 4, counterClockwise: true)]
+                    : [];
                 parts.Add(factory.CreatePolygon(shell, holes));
             }
 
