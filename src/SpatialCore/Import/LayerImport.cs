@@ -139,19 +139,17 @@ public sealed class LayerPreparation
     /// <exception cref="SpatialInputException">The file is malformed, or its coordinates contradict its CRS.</exception>
     public IEnumerable<PreparedFeature> Features()
     {
-        // Decoding, conversion, validation and area run on all cores (PLINQ, ordered, streaming); reading and the
-        // tally stay sequential and in source order, so the report, and the first malformed record reported, are
-        // the same whatever the number of cores.
-        var outcomes = CheckedFirst(source.ReadUndecoded())
+        // Conversion, validation and area run on all cores (PLINQ, ordered, streaming); reading and the tally stay
+        // sequential and in source order, so the report is the same whatever the number of cores.
+        var outcomes = CheckedFirst(source.Read())
             .AsParallel()
             .AsOrdered()
             .WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount))
-            .Select(DecodeAndPrepare);
+            .Select(feature => (Feature: feature, Outcome: Prepare(feature)));
         using var enumerator = outcomes.GetEnumerator();
         while (true)
         {
-            (SourceFeature? Feature, SpatialInputException? Malformed,
-                (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) Outcome) next;
+            (SourceFeature Feature, (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) Outcome) next;
             try
             {
                 if (!enumerator.MoveNext())
@@ -167,12 +165,7 @@ public sealed class LayerPreparation
                 throw;
             }
 
-            if (next.Malformed is { } malformed)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(malformed).Throw();
-            }
-
-            if (Record(next.Feature!, next.Outcome) is { } prepared)
+            if (Record(next.Feature, next.Outcome) is { } prepared)
             {
                 yield return prepared;
             }
@@ -181,39 +174,19 @@ public sealed class LayerPreparation
         finished = true;
     }
 
-    private IEnumerable<UndecodedFeature> CheckedFirst(IEnumerable<UndecodedFeature> features)
+    private IEnumerable<SourceFeature> CheckedFirst(IEnumerable<SourceFeature> features)
     {
         var first = true;
         foreach (var feature in features)
         {
             if (first)
             {
-                var decoded = feature.Decode();
-                CheckMappedFieldsExist(decoded);
+                CheckMappedFieldsExist(feature);
                 first = false;
-                yield return UndecodedFeature.Of(decoded);
-                continue;
             }
 
             yield return feature;
         }
-    }
-
-    /// <summary>Decodes and prepares one feature; a malformed record is handed back, to be thrown in source order.</summary>
-    private (SourceFeature? Feature, SpatialInputException? Malformed, (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) Outcome)
-        DecodeAndPrepare(UndecodedFeature undecoded)
-    {
-        SourceFeature feature;
-        try
-        {
-            feature = undecoded.Decode();
-        }
-        catch (SpatialInputException e)
-        {
-            return (null, e, default);
-        }
-
-        return (feature, null, Prepare(feature));
     }
 
     /// <summary>Converts, checks and measures one feature. Thread-safe; the tally is done by the caller in order.</summary>

@@ -124,36 +124,7 @@ public sealed class ShapefileSource : IFeatureSource
     }
 
     /// <inheritdoc/>
-    public IEnumerable<SourceFeature> Read() =>
-        OpenPlain() is { } plain ? plain.Read().Select(record => record.Decode()) : ReadWithLibrary();
-
-    /// <inheritdoc/>
-    public IEnumerable<UndecodedFeature> ReadUndecoded() =>
-        OpenPlain() is { } plain ? plain.Read() : ReadWithLibrary().Select(UndecodedFeature.Of);
-
-    /// <summary>
-    /// The records as <see cref="PlainShapefile"/> reads them, when every shape is a plain polygon and the
-    /// <c>.dbf</c> is one it reads; else null, and NetTopologySuite.IO.Esri.Shapefile reads the file.
-    /// </summary>
-    private PlainShapefile? OpenPlain()
-    {
-        ShapefileReader reader;
-        try
-        {
-            reader = Shapefile.OpenRead(shpPath, new ShapefileReaderOptions { Encoding = encoding });
-        }
-        catch (Exception e) when (e is not SpatialInputException)
-        {
-            return null; // the library reports it, with its own words
-        }
-
-        using (reader)
-        {
-            return PlainShapefile.Open(shpPath, reader.ShapeType, reader.Fields, encoding);
-        }
-    }
-
-    private IEnumerable<SourceFeature> ReadWithLibrary()
+    public IEnumerable<SourceFeature> Read()
     {
         var options = new ShapefileReaderOptions
         {
@@ -206,7 +177,7 @@ public sealed class ShapefileSource : IFeatureSource
     }
 
     /// <summary>DBF values as attribute values: text trimmed, every number a double.</summary>
-    internal static object? Normalise(object? value) => value switch
+    private static object? Normalise(object? value) => value switch
     {
         string text => text.Trim(),
         double or bool or DateTime or null => value,

@@ -38,33 +38,4 @@ public interface IFeatureSource : IDisposable
     /// <summary>The features in file order. Enumerate once.</summary>
     /// <exception cref="Errors.SpatialInputException">The file turns out to be malformed while reading.</exception>
     IEnumerable<SourceFeature> Read();
-
-    /// <summary>
-    /// The features in file order, each still to be decoded, so that the caller can decode them on all cores. The
-    /// same features as <see cref="Read"/>, and the same errors: a record that cannot be decoded throws from its
-    /// <see cref="UndecodedFeature.Decode"/>. By default the features are decoded here, in order. Enumerate once.
-    /// </summary>
-    /// <exception cref="Errors.SpatialInputException">The file turns out to be malformed while reading.</exception>
-    IEnumerable<UndecodedFeature> ReadUndecoded() => Read().Select(UndecodedFeature.Of);
-}
-
-/// <summary>A feature that has been read from its file but not yet decoded.</summary>
-public abstract class UndecodedFeature
-{
-    /// <summary>0-based position in the source.</summary>
-    public abstract int Index { get; }
-
-    /// <summary>The feature as <see cref="IFeatureSource.Read"/> yields it. Thread-safe; call once.</summary>
-    /// <exception cref="Errors.SpatialInputException">The record is malformed.</exception>
-    public abstract SourceFeature Decode();
-
-    /// <summary>A feature that is decoded already.</summary>
-    public static UndecodedFeature Of(SourceFeature feature) => new Decoded(feature);
-
-    private sealed class Decoded(SourceFeature feature) : UndecodedFeature
-    {
-        public override int Index => feature.Index;
-
-        public override SourceFeature Decode() => feature;
-    }
 }
