@@ -20,12 +20,13 @@ public static class GeometryHash
     {
         ArgumentNullException.ThrowIfNull(geometry);
         var size = 13;
-        foreach (var polygon in Polygons(geometry))
+        for (var p = 0; p < geometry.NumGeometries; p++)
         {
+            var polygon = (Polygon)geometry.GetGeometryN(p);
             size += 9;
-            foreach (var ring in Rings(polygon))
+            for (var r = 0; r < Rings(polygon); r++)
             {
-                size += 4 + (16 * ring.Count);
+                size += 4 + (16 * Ring(polygon, r).Count);
             }
         }
 
@@ -34,11 +35,13 @@ public static class GeometryHash
         Header(ewkb, 6 | SridFlag, geometry.SRID); // the outer header carries the SRID, then the polygon count
         BinaryPrimitives.WriteInt32LittleEndian(ewkb[9..], geometry.NumGeometries);
         var at = 13;
-        foreach (var polygon in Polygons(geometry))
+        for (var p = 0; p < geometry.NumGeometries; p++)
         {
-            at += Header(ewkb[at..], 3, polygon.IsEmpty ? 0 : 1 + polygon.NumInteriorRings);
-            foreach (var ring in Rings(polygon))
+            var polygon = (Polygon)geometry.GetGeometryN(p);
+            at += Header(ewkb[at..], 3, Rings(polygon));
+            for (var r = 0; r < Rings(polygon); r++)
             {
+                var ring = Ring(polygon, r);
                 BinaryPrimitives.WriteInt32LittleEndian(ewkb[at..], ring.Count);
                 at += 4;
                 for (var i = 0; i < ring.Count; i++, at += 16)
@@ -68,25 +71,10 @@ public static class GeometryHash
         return 9;
     }
 
-    private static IEnumerable<Polygon> Polygons(MultiPolygon geometry)
-    {
-        for (var p = 0; p < geometry.NumGeometries; p++)
-        {
-            yield return (Polygon)geometry.GetGeometryN(p);
-        }
-    }
+    /// <summary>The number of rings of a polygon as EWKB counts them (none when empty).</summary>
+    private static int Rings(Polygon polygon) => polygon.IsEmpty ? 0 : 1 + polygon.NumInteriorRings;
 
-    private static IEnumerable<CoordinateSequence> Rings(Polygon polygon)
-    {
-        if (polygon.IsEmpty)
-        {
-            yield break;
-        }
-
-        yield return polygon.ExteriorRing.CoordinateSequence;
-        for (var h = 0; h < polygon.NumInteriorRings; h++)
-        {
-            yield return polygon.GetInteriorRingN(h).CoordinateSequence;
-        }
-    }
+    /// <summary>Ring <paramref name="r"/>: 0 the shell, then the holes.</summary>
+    private static CoordinateSequence Ring(Polygon polygon, int r) =>
+        (r == 0 ? polygon.ExteriorRing : polygon.GetInteriorRingN(r - 1)).CoordinateSequence;
 }
