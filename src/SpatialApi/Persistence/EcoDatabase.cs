@@ -72,10 +72,14 @@ public static class EcoDatabase
             : throw new InvalidOperationException(
                 $"{ConnectionKey} is not set: give it an Npgsql connection string to a PostGIS database (./eco up does this for you).");
 
-    /// <summary>Applies pending migrations (on the primary).</summary>
+    /// <summary>
+    /// Applies pending migrations (on the primary), with no command timeout: a migration that rewrites or re-indexes
+    /// stored versions takes as long as the data it holds (minutes at millions of parcels), not the 30 s of a query.
+    /// </summary>
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var db = CreateContext(dataSource);
+        db.Database.SetCommandTimeout(TimeSpan.Zero);
         await db.Database.MigrateAsync(ct);
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using NetTopologySuite.Geometries;
@@ -9,14 +8,23 @@ namespace EcoSpatial.SpatialCore.Import;
 /// The identity of a stored geometry: the md5 of its EWKB exactly as PostGIS writes it (<c>md5(ST_AsEWKB(geom))</c>:
 /// little-endian, SRID on the outer geometry only, 2D), as a uuid. Equal hashes mean equal geometries, so a new
 /// version's unchanged parcels can reuse what was computed for an older one. Computed by the importer while it
-/// prepares features (on all cores), not by the database per stored row.
+/// prepares features (on all cores), not by the database per stored row; the same EWKB bytes are what the importer
+/// sends PostGIS for the geometry.
 /// </summary>
 public static class GeometryHash
 {
     private const uint SridFlag = 0x20000000;
 
-    /// <summary>The hash of <paramref name="geometry"/> (2D, with its SRID).</summary>
-    public static Guid Of(MultiPolygon geometry)
+    /// <summary>The hash of an EWKB (<see cref="Ewkb"/>).</summary>
+    public static Guid Of(ReadOnlySpan<byte> ewkb)
+    {
+        Span<byte> digest = stackalloc byte[16];
+        MD5.HashData(ewkb, digest);
+        return new Guid(digest, bigEndian: true);
+    }
+
+    /// <summary><paramref name="geometry"/> (2D, with its SRID) as PostGIS's <c>ST_AsEWKB</c> writes it.</summary>
+    public static byte[] Ewkb(MultiPolygon geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         var size = 13;
@@ -30,36 +38,28 @@ public static class GeometryHash
             }
         }
 
-        var rented = size > 2048 ? ArrayPool<byte>.Shared.Rent(size) : null;
-        var ewkb = rented is null ? stackalloc byte[size] : rented.AsSpan(0, size);
+        var ewkb = new byte[size];
         Header(ewkb, 6 | SridFlag, geometry.SRID); // the outer header carries the SRID, then the polygon count
-        BinaryPrimitives.WriteInt32LittleEndian(ewkb[9..], geometry.NumGeometries);
+        BinaryPrimitives.WriteInt32LittleEndian(ewkb.AsSpan(9), geometry.NumGeometries);
         var at = 13;
         for (var p = 0; p < geometry.NumGeometries; p++)
         {
             var polygon = (Polygon)geometry.GetGeometryN(p);
-            at += Header(ewkb[at..], 3, Rings(polygon));
+            at += Header(ewkb.AsSpan(at), 3, Rings(polygon));
             for (var r = 0; r < Rings(polygon); r++)
             {
                 var ring = Ring(polygon, r);
-                BinaryPrimitives.WriteInt32LittleEndian(ewkb[at..], ring.Count);
+                BinaryPrimitives.WriteInt32LittleEndian(ewkb.AsSpan(at), ring.Count);
                 at += 4;
                 for (var i = 0; i < ring.Count; i++, at += 16)
                 {
-                    BinaryPrimitives.WriteDoubleLittleEndian(ewkb[at..], ring.GetX(i));
-                    BinaryPrimitives.WriteDoubleLittleEndian(ewkb[(at + 8)..], ring.GetY(i));
+                    BinaryPrimitives.WriteDoubleLittleEndian(ewkb.AsSpan(at), ring.GetX(i));
+                    BinaryPrimitives.WriteDoubleLittleEndian(ewkb.AsSpan(at + 8), ring.GetY(i));
                 }
             }
         }
 
-        Span<byte> digest = stackalloc byte[16];
-        MD5.HashData(ewkb, digest);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return new Guid(digest, bigEndian: true);
+        return ewkb;
     }
 
     /// <summary>Writes byte order, type and one int32 (9 bytes); returns 9.</summary>

@@ -16,11 +16,12 @@ namespace EcoSpatial.SpatialCore.Import;
 /// <param name="SourceId">The feature's id in the source, when it had one.</param>
 /// <param name="Geometry">Valid 2D MultiPolygon, SRID 4490.</param>
 /// <param name="AreaM2">Its area on the CGCS2000 ellipsoid, m².</param>
+/// <param name="Ewkb">The geometry as PostGIS's EWKB (<see cref="GeometryHash.Ewkb"/>), what is sent to the database.</param>
 /// <param name="GeometryHash">Identity of the geometry (<see cref="Import.GeometryHash"/>), stored as <c>geom_hash</c>.</param>
 /// <param name="Values">Typed attribute values, one per <see cref="LayerKind.Fields"/> entry (string, double or null).</param>
 /// <param name="PropertiesJson">All original attributes as a JSON object.</param>
 public sealed record PreparedFeature(
-    int Index, string? SourceId, MultiPolygon Geometry, double AreaM2, Guid GeometryHash, IReadOnlyList<object?> Values,
+    int Index, string? SourceId, MultiPolygon Geometry, double AreaM2, byte[] Ewkb, Guid GeometryHash, IReadOnlyList<object?> Values,
     string PropertiesJson);
 
 /// <summary>The features of one import, checked and measured, with the report of what happened to each.</summary>
@@ -217,11 +218,10 @@ public sealed class LayerPreparation
         }
 
         var values = TypedValues(feature.Attributes);
-
+        var ewkb = GeometryHash.Ewkb(prepared.Geometry);
         return (new PreparedFeature(
             feature.Index, feature.SourceId, prepared.Geometry, EllipsoidalArea.Of(prepared.Geometry),
-            GeometryHash.Of(prepared.Geometry), values,
-            PropertiesJson(feature.Attributes)), prepared.Repair, null, hasZm);
+            ewkb, GeometryHash.Of(ewkb), values, PropertiesJson(feature.Attributes)), prepared.Repair, null, hasZm);
     }
 
     private PreparedFeature? Record(SourceFeature feature, (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) outcome)
