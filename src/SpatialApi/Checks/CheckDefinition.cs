@@ -99,11 +99,14 @@ public sealed record CheckDefinition(
     /// <summary>The layers the check reads.</summary>
     public IReadOnlyList<string> Layers => CheckKinds.LayersOf(Kind, Parameters);
 
-    /// <summary>The first scheduled time after <paramref name="after"/>, or null without a schedule.</summary>
+    /// <summary>
+    /// The first scheduled time after <paramref name="after"/>, in UTC (the schedule's zone decides when; the instant
+    /// is stored and compared in UTC, which is all PostgreSQL's timestamptz takes), or null without a schedule.
+    /// </summary>
     public DateTimeOffset? NextOccurrence(DateTimeOffset after) =>
-        Schedule is null ? null : CheckValidation.ParseCron(Schedule).GetNextOccurrence(after, CheckValidation.Zone(TimeZone));
+        Schedule is null ? null : CheckValidation.ParseCron(Schedule).GetNextOccurrence(after, CheckValidation.Zone(TimeZone))?.ToUniversalTime();
 
-    /// <summary>The latest scheduled time in (<paramref name="after"/>, <paramref name="until"/>], or null.</summary>
+    /// <summary>The latest scheduled time in (<paramref name="after"/>, <paramref name="until"/>], in UTC, or null.</summary>
     public DateTimeOffset? LatestOccurrence(DateTimeOffset after, DateTimeOffset until)
     {
         if (Schedule is null)
@@ -117,7 +120,7 @@ public sealed record CheckDefinition(
             latest = at;
         }
 
-        return latest;
+        return latest?.ToUniversalTime();
     }
 
     /// <summary>The definition as the ledger and the API show it: webhook URLs reduced to their origin (they may hold secrets).</summary>

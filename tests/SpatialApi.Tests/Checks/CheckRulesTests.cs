@@ -41,6 +41,8 @@ public class CheckRulesTests
 
         Assert.Equal(CheckTriggers.MissedSchedule, trigger);
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 22, 0, 0, TimeSpan.Zero), at);
+        Assert.Equal(TimeSpan.Zero, at!.Value.Offset); // timestamptz takes UTC only
+        Assert.Equal(TimeSpan.Zero, check.NextOccurrence(now)!.Value.Offset);
         Assert.Equal((null, null), CheckScheduler.Due(check, new CheckProgress(2, at), TwoRedlines, now));
     }
 

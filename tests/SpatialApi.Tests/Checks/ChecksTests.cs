@@ -220,6 +220,7 @@ public class ChecksTests : IAsyncLifetime
         await Define(editor2, new
         {
             id = "every-second", kind = "redline-area-not-decreasing", parameters = new { baseline = "2021-12-31" }, schedule = "* * * * * *",
+            timeZone = "Asia/Shanghai", // a zone east of UTC: its times reach the ledger in UTC
         });
         await Eventually.HoldsAsync(async () => (await Runs(editor2, "every-second")).Count >= 2, "two scheduled runs");
         Assert.All(await Runs(editor2, "every-second"), r => Assert.Equal("schedule", r.GetProperty("trigger").GetString()));
@@ -234,6 +235,7 @@ public class ChecksTests : IAsyncLifetime
         await Define(second.CreateEditor(), new
         {
             id = "every-second", kind = "redline-area-not-decreasing", parameters = new { baseline = "2021-12-31" }, schedule = "* * * * * *",
+            timeZone = "Asia/Shanghai", // a zone east of UTC: its times reach the ledger in UTC
         });
 
         await Eventually.HoldsAsync(async () => await Count("SELECT count(*) FROM check_runs") >= 4, "four scheduled runs");
