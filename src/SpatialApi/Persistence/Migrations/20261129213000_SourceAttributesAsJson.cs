@@ -24,6 +24,14 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
             {
                 migrationBuilder.Sql($"ALTER TABLE {table} ALTER COLUMN attributes TYPE json USING attributes::json;");
             }
+
+            // The rewrite leaves the tables' visibility maps empty, and nothing else would fill them soon (no row is
+            // inserted or deleted): until a VACUUM, the indicators' index-only reads fetch every heap page (1.02 s
+            // instead of 0.7 s for an incremental update at 1,000,000 parcels).
+            foreach (var table in Tables)
+            {
+                migrationBuilder.Sql($"VACUUM (ANALYZE) {table};", suppressTransaction: true);
+            }
         }
 
         /// <inheritdoc />
