@@ -454,29 +454,8 @@ public sealed class LayerPreparation
         for (var i = 0; i < found.Length; i++)
         {
             var field = layer.Fields[i];
-            found[i] = -1;
-            foreach (var (name, target) in mapped)
-            {
-                if (target == field && Find(attributes, name) is var at and >= 0)
-                {
-                    found[i] = at;
-                    break;
-                }
-            }
-
-            if (found[i] >= 0)
-            {
-                continue;
-            }
-
-            foreach (var name in field.SourceFields)
-            {
-                if (Find(attributes, name) is var at and >= 0)
-                {
-                    found[i] = at;
-                    break;
-                }
-            }
+            var names = mapped.Where(m => m.Field == field).Select(m => m.Source).Concat(field.SourceFields);
+            found[i] = names.Select(name => Find(attributes, name)).FirstOrDefault(at => at >= 0, -1);
         }
 
         return new FieldPositions(attributes.Select(a => a.Key).ToArray(), found);
