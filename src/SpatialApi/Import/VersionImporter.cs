@@ -24,9 +24,10 @@ public readonly record struct ImportProgress(int Read, int Stored, int? Total);
 /// <remarks>
 /// The import streams: one thread reads, converts, validates and measures features (<see cref="LayerPreparation"/>)
 /// into a small bounded queue, another COPYs them to PostGIS, so memory holds a few thousand features whatever the
-/// file's size. The features go to a bare table of their own, made in the transaction; the version row, whose count,
-/// area and report are known only at the end, is inserted next (its id drawn first); then the table is attached as the
-/// version's partition of the layer's table (<c>{table}_v{id}</c>), which builds its indexes in bulk.
+/// file's size (and 20 bytes per feature of <see cref="FeatureKeys"/>). The features go to a bare table of their own,
+/// made in the transaction; the version row, whose count, area and report are known only at the end, is inserted next
+/// (its id drawn first) with the features' keys; then the table is attached as the version's partition of the layer's
+/// table (<c>{table}_v{id}</c>), which builds its indexes in bulk.
 /// </remarks>
 public static class VersionImporter
 {
@@ -82,7 +83,8 @@ public static class VersionImporter
         // The CHECK, true of every row written, spares the attach a scan to prove the partition bound.
         await ExecuteAsync(connection, transaction, string.Create(CultureInfo.InvariantCulture,
             $"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS, CHECK (version_id = {versionId}))"), ct);
-        var stored = await CopyFeaturesAsync(connection, request.Layer, partition, preparation, versionId, progress, ct);
+        var keys = new FeatureKeys.Builder();
+        var stored = await CopyFeaturesAsync(connection, request.Layer, partition, preparation, versionId, keys, progress, ct);
         var report = preparation.Report();
         var version = new LayerVersionRow
         {
@@ -121,6 +123,13 @@ public static class VersionImporter
             version.ImportedAt = reader.GetFieldValue<DateTimeOffset>(0);
         }
 
+        await using (var insert = new NpgsqlCommand("INSERT INTO version_feature_keys (version_id, keys) VALUES ($1, $2)", connection, transaction))
+        {
+            insert.Parameters.Add(new() { Value = versionId });
+            insert.Parameters.Add(new() { Value = keys.Build().ToBytes() });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
         // The partition is attached once the version row it refers to exists; attaching builds its indexes in bulk
         // and checks its rows against the partition bound and the foreign key.
         await ExecuteAsync(connection, transaction, string.Create(CultureInfo.InvariantCulture, $"""
@@ -145,10 +154,10 @@ public static class VersionImporter
     /// <summary>
     /// Binary COPY of the prepared features into the version's own bare partition, made in this transaction (FREEZE:
     /// rows are written frozen and visible, no index is maintained per row), fed by a preparing thread through a
-    /// bounded queue. Returns the number of rows written.
+    /// bounded queue. Returns the number of rows written; their keys are added to <paramref name="keys"/>.
     /// </summary>
     private static async Task<int> CopyFeaturesAsync(NpgsqlConnection connection, LayerKind layer, string partition,
-        LayerPreparation preparation, long versionId, IProgress<ImportProgress>? progress, CancellationToken ct)
+        LayerPreparation preparation, long versionId, FeatureKeys.Builder keys, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var queue = Channel.CreateBounded<PreparedFeature>(new BoundedChannelOptions(QueueCapacity)
         {
@@ -199,6 +208,7 @@ public static class VersionImporter
                     });
                 }
 
+                keys.Add(feature.Index, feature.Key);
                 if (++stored % ProgressEvery == 0)
                 {
                     progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EcoSpatial.SpatialApi.Contracts;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialCore.Errors;
+using EcoSpatial.SpatialCore.Import;
 using EcoSpatial.SpatialCore.Indicators;
 using EcoSpatial.SpatialCore.Landuse;
 using EcoSpatial.SpatialCore.Overlay;
@@ -20,7 +21,7 @@ public sealed record IndicatorQuery(string? Region, string? AsOf, string? From, 
 /// </summary>
 public sealed class IndicatorService(NpgsqlDataSource db)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> cache = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> cache = new();
 
     // The last version whose parcels (per class set) or overlay (per class set and zone version) was computed: the
     // basis for the next version's incremental update.
@@ -404,25 +405,51 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// The parcels of a land-use version in a class set. When the parcels of another version in the same set are
-    /// loaded, geometries that hash the same are taken from them and only the others are read.
+    /// The parcels of a land-use version in a class set. When the parcels of another version in the same set are held
+    /// and both versions have feature keys, the list is carried over from them (<see cref="VersionChanges.Carry"/>):
+    /// only the rows whose key the other version lacks are read. A version read in full has its keys read alongside,
+    /// ready for the next.
     /// </summary>
     private Task<List<ParcelRow>> ParcelsAsync(long versionId, ParcelClassSet set, CancellationToken ct) =>
         CachedAsync($"parcels:{versionId}:{set.Name}", async () =>
         {
-            Func<Guid, Geometry?>? geometryOf = null;
-            if (Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}") is { } earlier)
-            {
-                var index = await HashIndexAsync(earlier.Version, set, earlier.Value);
-                geometryOf = h => index.TryGetValue(h, out var i) ? earlier.Value[i].Geom : null;
-            }
-
             // Parcel and admin codes are read for construction land only: the encroachment pieces name them.
             var withCodes = ReferenceEquals(set, ParcelClassSet.Construction);
-            var parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), withCodes, geometryOf, ct);
+            var earlier = Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
+            List<ParcelRow> parcels;
+            if (earlier is { } e && await ChangesAsync(e.Version, versionId, ct) is { } changes)
+            {
+                parcels = changes.Carry(e.Value, set, withCodes);
+            }
+            else
+            {
+                var keys = KeysAsync(versionId, ct);
+                parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), withCodes, ct);
+                await keys;
+            }
+
             latest[$"parcels:{set.Name}"] = versionId;
             return parcels;
         });
+
+    /// <summary>How version <paramref name="laterId"/>'s rows match <paramref name="earlierId"/>'s, or null when either has no feature keys.</summary>
+    private Task<VersionChanges?> ChangesAsync(long earlierId, long laterId, CancellationToken ct) =>
+        CachedAsync($"changes:{earlierId}:{laterId}", async () =>
+        {
+            var (earlierKeys, laterKeys) = (KeysAsync(earlierId, ct), KeysAsync(laterId, ct));
+            if (await earlierKeys is not { } earlier || await laterKeys is not { } later)
+            {
+                return null;
+            }
+
+            var match = FeatureKeys.Match(earlier, later);
+            var unmatched = Enumerable.Range(0, match.Length).Where(r => match[r] < 0).Select(r => later.FeatureIndexes[r]).ToArray();
+            return new VersionChanges(later, match, await db.ParcelsAtAsync(laterId, unmatched, ct));
+        });
+
+    /// <summary>The keys of a version's features, or null when it was imported without them.</summary>
+    private Task<FeatureKeys?> KeysAsync(long versionId, CancellationToken ct) =>
+        CachedAsync($"keys:{versionId}", () => db.FeatureKeysAsync(versionId, ct));
 
     /// <summary>Geometry hash → index in a version's parcel list of a class set (the first parcel with that geometry).</summary>
     private Task<Dictionary<Guid, int>> HashIndexAsync(long versionId, ParcelClassSet set, List<ParcelRow> parcels) =>
@@ -485,7 +512,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     /// <summary>The parcels of a version in a class set as overlay inputs, made once for all the zone layers.</summary>
     private Task<List<OverlayFeature>> FeaturesAsync(long landuseId, ParcelClassSet set, CancellationToken ct) =>
         CachedAsync($"features:{landuseId}:{set.Name}", async () =>
-            (await ParcelsAsync(landuseId, set, ct)).Select(p => new OverlayFeature(p.Id, p.Geom, p.AreaM2)).ToList());
+            (await ParcelsAsync(landuseId, set, ct)).Select(p => new OverlayFeature(p.FeatureIndex, p.Geom, p.AreaM2)).ToList());
 
     /// <summary>The finished result of the latest other version recorded under <paramref name="registry"/>, if any.</summary>
     private (long Version, T Value)? Basis<T>(string registry, long versionId, Func<long, string> key) where T : class =>
@@ -495,12 +522,12 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private T? Completed<T>(string key) where T : class =>
         cache.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result as T : null;
 
-    private async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute) where T : notnull
+    private async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute)
     {
-        var lazy = cache.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await compute()));
+        var lazy = cache.GetOrAdd(key, _ => new Lazy<Task<object?>>(async () => await compute()));
         try
         {
-            return (T)await lazy.Value;
+            return (T)(await lazy.Value)!; // null only where T is nullable
         }
         catch
         {

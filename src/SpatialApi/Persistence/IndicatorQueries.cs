@@ -1,17 +1,18 @@
+using EcoSpatial.SpatialCore.Import;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
 namespace EcoSpatial.SpatialApi.Persistence;
 
 /// <summary>A land-use parcel as the indicators read it.</summary>
-/// <param name="Id">Row id.</param>
+/// <param name="FeatureIndex">Its position in the version (<c>feature_index</c>: the source order, unique per version).</param>
 /// <param name="ParcelCode">图斑编号 (BSM), if any and if read (see <see cref="IndicatorQueries.ParcelsAsync"/>).</param>
 /// <param name="ClassCode">Land-use class code.</param>
 /// <param name="AdminCode">坐落单位代码, if any and if read.</param>
 /// <param name="Geom">Its polygon, SRID 4490.</param>
 /// <param name="AreaM2">Its ellipsoidal area, m².</param>
 /// <param name="GeomHash">md5 of the geometry's EWKB (column <c>geom_hash</c>): equal hashes, equal geometries.</param>
-public sealed record ParcelRow(long Id, string? ParcelCode, string ClassCode, string? AdminCode, Geometry Geom, double AreaM2, Guid GeomHash);
+public sealed record ParcelRow(int FeatureIndex, string? ParcelCode, string ClassCode, string? AdminCode, Geometry Geom, double AreaM2, Guid GeomHash);
 
 /// <summary>A zone feature (red line, reserve zone, water-source zone, admin unit) as the indicators read it.</summary>
 /// <param name="Id">Row id.</param>
@@ -98,66 +99,86 @@ public static class IndicatorQueries
     }
 
     /// <summary>
-    /// The parcels of a land-use version whose class code is one of <paramref name="classCodes"/>, in id order; their
-    /// parcel and admin codes only <paramref name="withCodes"/>. With <paramref name="geometryOf"/>, geometries are
-    /// looked up by hash and only those it does not know are read. Two connections read and decode alternate rows at
-    /// once (decoding is most of the work); a class code comes as its position in the list, so that every row of a
+    /// The parcels of a land-use version whose class code is one of <paramref name="classCodes"/>, in storage order;
+    /// their parcel and admin codes only <paramref name="withCodes"/>. Two connections read and decode alternate rows
+    /// at once (decoding is most of the work); a class code comes as its position in the list, so that every row of a
     /// class shares one string.
     /// </summary>
     public static async Task<List<ParcelRow>> ParcelsAsync(
-        this NpgsqlDataSource db, long versionId, IReadOnlyList<string> classCodes, bool withCodes, Func<Guid, Geometry?>? geometryOf, CancellationToken ct)
+        this NpgsqlDataSource db, long versionId, IReadOnlyList<string> classCodes, bool withCodes, CancellationToken ct)
     {
         const int Parts = 2;
-        var read = await Task.WhenAll(Enumerable.Range(0, Parts).Select(part => ParcelPartAsync(db, versionId, classCodes, withCodes, geometryOf, part, Parts, ct)));
+        var read = await Task.WhenAll(Enumerable.Range(0, Parts).Select(part => ParcelPartAsync(db, versionId, classCodes, withCodes, part, Parts, ct)));
         var rows = read.SelectMany(r => r).ToList();
-        var missing = rows.Where(r => r.Geom is null).Select(r => r.Id).ToArray();
-        if (missing.Length > 0)
-        {
-            await using var geometries = db.CreateCommand("SELECT id, geom FROM landuse WHERE version_id = $1 AND id = ANY($2)");
-            geometries.Parameters.Add(new() { Value = versionId });
-            geometries.Parameters.Add(new() { Value = missing });
-            var byId = new Dictionary<long, Geometry>(missing.Length);
-            await using var reader = await geometries.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                byId[reader.GetInt64(0)] = reader.GetFieldValue<Geometry>(1);
-            }
-
-            rows = [.. rows.Select(r => r.Geom is null ? r with { Geom = byId[r.Id] } : r)];
-        }
-
-        rows.Sort((a, b) => a.Id.CompareTo(b.Id)); // here, not in SQL: a sort of the geometries would spill to disk
+        rows.Sort((a, b) => a.FeatureIndex.CompareTo(b.FeatureIndex)); // here, not in SQL: a sort of the geometries would spill to disk
         return rows;
     }
 
-    /// <summary>The rows with <c>id % parts = part</c>; a geometry not read nor found by hash is left null.</summary>
+    /// <summary>The rows with <c>feature_index % parts = part</c>.</summary>
     private static async Task<List<ParcelRow>> ParcelPartAsync(
-        NpgsqlDataSource db, long versionId, IReadOnlyList<string> classCodes, bool withCodes, Func<Guid, Geometry?>? geometryOf,
-        int part, int parts, CancellationToken ct)
+        NpgsqlDataSource db, long versionId, IReadOnlyList<string> classCodes, bool withCodes, int part, int parts, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await IndexedReadAsync(connection, ct);
         await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
         command.Parameters.Add(new() { Value = versionId });
-        command.Parameters.Add(new() { Value = (long)parts });
-        command.Parameters.Add(new() { Value = (long)part });
+        command.Parameters.Add(new() { Value = parts });
+        command.Parameters.Add(new() { Value = part });
         command.Parameters.Add(new() { Value = classCodes.ToArray() });
         command.CommandText = $"""
-            SELECT id, {(withCodes ? "parcel_code" : "NULL::text")}, array_position($4, class_code), {(withCodes ? "admin_code" : "NULL::text")},
-                   area_m2, geom_hash, {(geometryOf is null ? "geom" : "NULL::geometry")}
+            SELECT feature_index, {(withCodes ? "parcel_code" : "NULL::text")}, array_position($4, class_code), {(withCodes ? "admin_code" : "NULL::text")},
+                   area_m2, geom_hash, geom
             FROM landuse
-            WHERE version_id = $1 AND id % $2 = $3 AND class_code = ANY($4)
+            WHERE version_id = $1 AND feature_index % $2 = $3 AND class_code = ANY($4)
             """;
         var rows = new List<ParcelRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var hash = reader.GetGuid(5);
-            var geom = reader.IsDBNull(6) ? geometryOf?.Invoke(hash) : reader.GetFieldValue<Geometry>(6);
-            rows.Add(new ParcelRow(reader.GetInt64(0), Text(reader, 1), classCodes[reader.GetInt32(2) - 1], Text(reader, 3), geom!, reader.GetDouble(4), hash));
+            rows.Add(new ParcelRow(reader.GetInt32(0), Text(reader, 1), classCodes[reader.GetInt32(2) - 1], Text(reader, 3),
+                reader.GetFieldValue<Geometry>(6), reader.GetDouble(4), reader.GetGuid(5)));
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The parcels of a land-use version at the given positions (<c>feature_index</c>, ascending), whatever their
+    /// class, with their codes; rows without a class code are left out. Two connections read half the positions each.
+    /// </summary>
+    public static async Task<List<ParcelRow>> ParcelsAtAsync(this NpgsqlDataSource db, long versionId, int[] featureIndexes, CancellationToken ct)
+    {
+        var half = featureIndexes.Length / 2;
+        var parts = await Task.WhenAll(ParcelsAtPartAsync(db, versionId, featureIndexes[..half], ct), ParcelsAtPartAsync(db, versionId, featureIndexes[half..], ct));
+        return [.. parts[0], .. parts[1]];
+    }
+
+    private static async Task<List<ParcelRow>> ParcelsAtPartAsync(NpgsqlDataSource db, long versionId, int[] featureIndexes, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT feature_index, parcel_code, class_code, admin_code, area_m2, geom_hash, geom
+            FROM landuse WHERE version_id = $1 AND feature_index = ANY($2) AND class_code IS NOT NULL
+            ORDER BY feature_index
+            """);
+        command.Parameters.Add(new() { Value = versionId });
+        command.Parameters.Add(new() { Value = featureIndexes });
+        var rows = new List<ParcelRow>(featureIndexes.Length);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new ParcelRow(reader.GetInt32(0), Text(reader, 1), reader.GetString(2), Text(reader, 3),
+                reader.GetFieldValue<Geometry>(6), reader.GetDouble(4), reader.GetGuid(5)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The keys of a version's features (<see cref="FeatureKeys"/>), or null for a version imported without them.</summary>
+    public static async Task<FeatureKeys?> FeatureKeysAsync(this NpgsqlDataSource db, long versionId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT keys FROM version_feature_keys WHERE version_id = $1");
+        command.Parameters.Add(new() { Value = versionId });
+        return await command.ExecuteScalarAsync(ct) is byte[] keys ? FeatureKeys.FromBytes(keys) : null;
     }
 
     /// <summary>The parcel codes of a land-use version's parcels with one of <paramref name="classCodes"/> (for "new since the baseline").</summary>

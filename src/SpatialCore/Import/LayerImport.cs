@@ -22,7 +22,11 @@ namespace EcoSpatial.SpatialCore.Import;
 /// <param name="PropertiesJson">All original attributes as a JSON object.</param>
 public sealed record PreparedFeature(
     int Index, string? SourceId, MultiPolygon Geometry, double AreaM2, byte[] Ewkb, Guid GeometryHash, IReadOnlyList<object?> Values,
-    string PropertiesJson);
+    string PropertiesJson)
+{
+    /// <summary>What the stored row says apart from its position and original attributes (<see cref="FeatureKeys"/>).</summary>
+    public UInt128 Key => FeatureKeys.Of(GeometryHash, AreaM2, Values);
+}
 
 /// <summary>The features of one import, checked and measured, with the report of what happened to each.</summary>
 /// <param name="Layer">The layer the features are for.</param>

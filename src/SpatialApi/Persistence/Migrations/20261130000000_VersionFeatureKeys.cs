@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace EcoSpatial.SpatialApi.Persistence.Migrations
+{
+    /// <summary>
+    /// The keys of each version's features (<c>SpatialCore.Import.FeatureKeys</c>), written by the importer in the
+    /// version's transaction: one value per version, 20 bytes per feature. The indicators match a new land-use version's
+    /// keys with an older one's and read only the rows that changed. Stored uncompressed (the keys are random bytes),
+    /// append-only. Versions imported before this migration have none; the indicators then read every row, as before.
+    /// The land-use index the indicators read now carries <c>feature_index</c> (a row's position, the same in the keys)
+    /// instead of <c>id</c>.
+    /// </summary>
+    [DbContext(typeof(EcoDbContext))]
+    [Migration("20261130000000_VersionFeatureKeys")]
+    public partial class VersionFeatureKeys : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("""
+                CREATE TABLE version_feature_keys (
+                  version_id bigint PRIMARY KEY REFERENCES layer_versions (id),
+                  keys bytea NOT NULL
+                );
+                ALTER TABLE version_feature_keys ALTER COLUMN keys SET STORAGE EXTERNAL;
+                CREATE TRIGGER version_feature_keys_append_only BEFORE UPDATE OR DELETE ON version_feature_keys
+                  FOR EACH ROW EXECUTE FUNCTION eco_refuse_change();
+                CREATE TRIGGER version_feature_keys_no_truncate BEFORE TRUNCATE ON version_feature_keys
+                  FOR EACH STATEMENT EXECUTE FUNCTION eco_refuse_change();
+                DROP INDEX ix_landuse_version_id_class_code;
+                CREATE INDEX ix_landuse_version_id_class_code ON landuse (version_id, class_code)
+                  INCLUDE (feature_index, geom_hash, area_m2, parcel_code, admin_code);
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("""
+                DROP TABLE version_feature_keys;
+                DROP INDEX ix_landuse_version_id_class_code;
+                CREATE INDEX ix_landuse_version_id_class_code ON landuse (version_id, class_code)
+                  INCLUDE (id, geom_hash, area_m2, parcel_code, admin_code);
+                """);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using EcoSpatial.SpatialCore.Import;
+
+namespace EcoSpatial.SpatialCore.Tests.Import;
+
+public class FeatureKeysTests
+{
+    private static readonly Guid Hash = Guid.Parse("0b5d6f1e-8a4c-4f2b-9d3e-7c1a2b3c4d5e");
+
+    private static UInt128 Key(params object?[] values) => FeatureKeys.Of(Hash, 1234.5, values);
+
+    [Fact]
+    public void Every_part_of_a_row_changes_its_key()
+    {
+        var key = Key("0101", "水田", null, 12.5);
+
+        Assert.Equal(key, Key("0101", "水田", null, 12.5));
+        Assert.NotEqual(key, FeatureKeys.Of(Guid.Parse("0b5d6f1e-8a4c-4f2b-9d3e-7c1a2b3c4d5f"), 1234.5, ["0101", "水田", null, 12.5]));
+        Assert.NotEqual(key, FeatureKeys.Of(Hash, 1234.500000001, ["0101", "水田", null, 12.5]));
+        Assert.NotEqual(key, Key("0102", "水田", null, 12.5));
+        Assert.NotEqual(key, Key("0101", "旱地", null, 12.5));
+        Assert.NotEqual(key, Key("0101", "水田", "", 12.5));
+        Assert.NotEqual(key, Key("0101", "水田", null, 12.25));
+        Assert.NotEqual(key, Key("0101", "水田", null, null));
+    }
+
+    [Fact]
+    public void Values_are_delimited_so_that_moving_text_between_fields_changes_the_key()
+    {
+        Assert.NotEqual(Key("ab", "c"), Key("a", "bc"));
+        Assert.NotEqual(Key("a", null), Key(null, "a"));
+    }
+
+    [Fact]
+    public void Stored_form_reads_back_and_a_torn_one_is_refused()
+    {
+        var builder = new FeatureKeys.Builder();
+        builder.Add(0, Key("0101"));
+        builder.Add(3, Key("0301"));
+        var bytes = builder.Build().ToBytes();
+
+        var read = FeatureKeys.FromBytes(bytes);
+
+        Assert.Equal(40, bytes.Length);
+        Assert.Equal([0, 3], read.FeatureIndexes);
+        Assert.Equal([Key("0101"), Key("0301")], read.Keys);
+        Assert.Throws<FormatException>(() => FeatureKeys.FromBytes(bytes.AsSpan(0, 39)));
+    }
+
+    [Fact]
+    public void Match_gives_the_earlier_position_of_each_unchanged_row_and_minus_one_for_the_others()
+    {
+        var earlier = new FeatureKeys.Builder();
+        earlier.Add(0, Key("0101"));
+        earlier.Add(1, Key("0301"));
+        earlier.Add(5, Key("0401"));
+        var later = new FeatureKeys.Builder();
+        later.Add(0, Key("0401")); // moved
+        later.Add(1, Key("0702")); // new
+        later.Add(2, Key("0101")); // moved
+
+        Assert.Equal([5, -1, 0], FeatureKeys.Match(earlier.Build(), later.Build()));
+    }
+
+    [Fact]
+    public void Match_follows_insertions_deletions_and_moves_like_a_lookup_of_every_key()
+    {
+        var random = new Random(7);
+        var earlierKeys = Enumerable.Range(0, 5000).Select(i => Key($"parcel {i % 4900}")).ToList(); // 100 keys twice
+        var laterKeys = new List<UInt128>();
+        foreach (var key in earlierKeys)
+        {
+            var roll = random.Next(100);
+            if (roll < 3)
+            {
+                laterKeys.Add(Key($"new {laterKeys.Count}")); // changed
+            }
+            else if (roll < 5)
+            {
+                laterKeys.Add(Key($"inserted {laterKeys.Count}"));
+                laterKeys.Add(key);
+            }
+            else if (roll >= 6)
+            {
+                laterKeys.Add(key); // roll 5: deleted
+            }
+        }
+
+        laterKeys.AddRange(earlierKeys.Take(50)); // moved to the end (duplicates of rows kept at the start)
+        var (earlier, later) = (Keys(earlierKeys, 2), Keys(laterKeys, 3));
+
+        var match = FeatureKeys.Match(earlier, later);
+
+        var firstIndexOf = new Dictionary<UInt128, int>();
+        for (var i = 0; i < earlierKeys.Count; i++)
+        {
+            firstIndexOf.TryAdd(earlierKeys[i], earlier.FeatureIndexes[i]);
+        }
+
+        for (var r = 0; r < laterKeys.Count; r++)
+        {
+            if (firstIndexOf.TryGetValue(laterKeys[r], out var index))
+            {
+                Assert.True(match[r] >= 0, $"row {r} has a match");
+                Assert.Equal(laterKeys[r], earlierKeys[match[r] / 2]); // feature_index = 2 × row: any row with the key
+            }
+            else
+            {
+                Assert.Equal(-1, match[r]);
+            }
+        }
+    }
+
+    /// <summary>Keys stored with feature_index = step × row (sources with rejected features have gaps).</summary>
+    private static FeatureKeys Keys(List<UInt128> keys, int step)
+    {
+        var builder = new FeatureKeys.Builder();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            builder.Add(step * i, keys[i]);
+        }
+
+        return builder.Build();
+    }
+}
