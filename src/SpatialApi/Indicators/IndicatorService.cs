@@ -199,7 +199,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private Task<Dictionary<string, Dictionary<string, double>>> AreaByUnitAndCodeAsync(long landuseId, long adminId, ParcelClassSet set, CancellationToken ct) =>
         CachedAsync($"unit-code-areas:{landuseId}:{set.Name}:{adminId}", async () =>
         {
-            var parcels = await ParcelsAsync(landuseId, set, ct);
+            var parcels = (await ParcelsAsync(landuseId, set, ct)).Rows;
             var unitRows = await ZonesAsync("admin-units", adminId, ct);
             var result = new Dictionary<string, Dictionary<string, double>>();
             foreach (var piece in await OverlayAsync(landuseId, set, "admin-units", adminId, ct))
@@ -308,10 +308,10 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         var set = ParcelClassSet.Construction;
         var baselineConstruction = baseline is null || baseline.Id == landuse.Id ? null
             : await CachedAsync($"parcel-codes:{baseline.Id}:{set.Name}", async () =>
-                Completed<List<ParcelRow>>($"parcels:{baseline.Id}:{set.Name}") is { } held
-                    ? held.Where(p => p.ParcelCode is not null).Select(p => p.ParcelCode!).ToHashSet(StringComparer.Ordinal)
+                Completed<Parcels>($"parcels:{baseline.Id}:{set.Name}") is { } held
+                    ? held.Rows.Where(p => p.ParcelCode is not null).Select(p => p.ParcelCode!).ToHashSet(StringComparer.Ordinal)
                     : await db.ParcelCodesAsync(baseline.Id, set.Of(await ClassCodesAsync(baseline.Id, ct)), ct));
-        var parcels = await ParcelsAsync(landuse.Id, set, ct);
+        var parcels = (await ParcelsAsync(landuse.Id, set, ct)).Rows;
         var inputs = new List<LayerVersionRow> { landuse };
         if (baseline is not null && baseline.Id != landuse.Id)
         {
@@ -404,27 +404,34 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         return (NaturalLandShare.Share(redlineArea, natural), [landuse, redlines]);
     }
 
+    /// <summary>A land-use version's parcels in a class set; when carried over from another version's, where each came from.</summary>
+    /// <param name="Rows">The parcels, in storage order.</param>
+    /// <param name="From">The version whose parcels they were carried over from, if any.</param>
+    /// <param name="Origins">With <paramref name="From"/>: per row, its index in that version's list, or -1 for a row read anew.</param>
+    private sealed record Parcels(List<ParcelRow> Rows, long? From, int[]? Origins);
+
     /// <summary>
     /// The parcels of a land-use version in a class set. When the parcels of another version in the same set are held
     /// and both versions have feature keys, the list is carried over from them (<see cref="VersionChanges.Carry"/>):
     /// only the rows whose key the other version lacks are read. A version read in full has its keys read alongside,
     /// ready for the next.
     /// </summary>
-    private Task<List<ParcelRow>> ParcelsAsync(long versionId, ParcelClassSet set, CancellationToken ct) =>
+    private Task<Parcels> ParcelsAsync(long versionId, ParcelClassSet set, CancellationToken ct) =>
         CachedAsync($"parcels:{versionId}:{set.Name}", async () =>
         {
             // Parcel and admin codes are read for construction land only: the encroachment pieces name them.
             var withCodes = ReferenceEquals(set, ParcelClassSet.Construction);
-            var earlier = Basis<List<ParcelRow>>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
-            List<ParcelRow> parcels;
+            var earlier = Basis<Parcels>($"parcels:{set.Name}", versionId, u => $"parcels:{u}:{set.Name}");
+            Parcels parcels;
             if (earlier is { } e && await ChangesAsync(e.Version, versionId, ct) is { } changes)
             {
-                parcels = changes.Carry(e.Value, set, withCodes);
+                var (rows, origins) = changes.Carry(e.Value.Rows, set, withCodes);
+                parcels = new Parcels(rows, e.Version, origins);
             }
             else
             {
                 var keys = KeysAsync(versionId, ct);
-                parcels = await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), withCodes, ct);
+                parcels = new Parcels(await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), withCodes, ct), null, null);
                 await keys;
             }
 
@@ -451,19 +458,6 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     private Task<FeatureKeys?> KeysAsync(long versionId, CancellationToken ct) =>
         CachedAsync($"keys:{versionId}", () => db.FeatureKeysAsync(versionId, ct));
 
-    /// <summary>Geometry hash → index in a version's parcel list of a class set (the first parcel with that geometry).</summary>
-    private Task<Dictionary<Guid, int>> HashIndexAsync(long versionId, ParcelClassSet set, List<ParcelRow> parcels) =>
-        CachedAsync($"hash-index:{versionId}:{set.Name}", () =>
-        {
-            var index = new Dictionary<Guid, int>(parcels.Count);
-            for (var i = 0; i < parcels.Count; i++)
-            {
-                index.TryAdd(parcels[i].GeomHash, i);
-            }
-
-            return Task.FromResult(index);
-        });
-
     /// <summary>The distinct class codes of a land-use version.</summary>
     private Task<List<string>> ClassCodesAsync(long versionId, CancellationToken ct) =>
         CachedAsync($"class-codes:{versionId}", () => db.ClassCodesAsync(versionId, ct));
@@ -480,9 +474,9 @@ public sealed class IndicatorService(NpgsqlDataSource db)
 
     /// <summary>
     /// The overlay of a land-use version's parcels in a class set with a zone-layer version, computed once. When the
-    /// overlay of another land-use version with the same zones is at hand, only the parcels whose geometry changed
-    /// are overlaid (<see cref="ZoneOverlay.Update"/>): a new survey that changes a few per cent of the parcels costs
-    /// a few per cent of the work.
+    /// parcels were carried over from another land-use version whose overlay with the same zones is at hand, only the
+    /// parcels read anew are overlaid (<see cref="ZoneOverlay.Update"/>): a new survey that changes a few per cent of
+    /// the parcels costs a few per cent of the work.
     /// </summary>
     private Task<IReadOnlyList<OverlayPiece>> OverlayAsync(long landuseId, ParcelClassSet set, string zoneLayer, long zoneVersionId, CancellationToken ct) =>
         CachedAsync($"overlay:{landuseId}:{set.Name}:{zoneLayer}:{zoneVersionId}", async () =>
@@ -492,19 +486,9 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             var zones = (await ZonesAsync(zoneLayer, zoneVersionId, ct)).Select(z => new OverlayFeature(z.Id, z.Geom, z.AreaM2)).ToList();
             var registry = $"overlay:{set.Name}:{zoneLayer}:{zoneVersionId}";
             var earlier = Basis<IReadOnlyList<OverlayPiece>>(registry, landuseId, u => $"overlay:{u}:{set.Name}:{zoneLayer}:{zoneVersionId}");
-            var earlierParcels = earlier is null ? null : Completed<List<ParcelRow>>($"parcels:{earlier.Value.Version}:{set.Name}");
-            IReadOnlyList<OverlayPiece> pieces;
-            if (earlier is { } e && earlierParcels is not null)
-            {
-                var indexOf = await HashIndexAsync(e.Version, set, earlierParcels);
-                var sameAs = parcels.Select(p => indexOf.GetValueOrDefault(p.GeomHash, -1)).ToArray();
-                pieces = ZoneOverlay.Update(features, sameAs, e.Value, zones);
-            }
-            else
-            {
-                pieces = ZoneOverlay.Compute(features, zones);
-            }
-
+            var pieces = earlier is { } e && parcels.From == e.Version
+                ? ZoneOverlay.Update(features, parcels.Origins!, e.Value, zones)
+                : ZoneOverlay.Compute(features, zones);
             latest[registry] = landuseId;
             return pieces;
         });
@@ -512,7 +496,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     /// <summary>The parcels of a version in a class set as overlay inputs, made once for all the zone layers.</summary>
     private Task<List<OverlayFeature>> FeaturesAsync(long landuseId, ParcelClassSet set, CancellationToken ct) =>
         CachedAsync($"features:{landuseId}:{set.Name}", async () =>
-            (await ParcelsAsync(landuseId, set, ct)).Select(p => new OverlayFeature(p.FeatureIndex, p.Geom, p.AreaM2)).ToList());
+            (await ParcelsAsync(landuseId, set, ct)).Rows.Select(p => new OverlayFeature(p.FeatureIndex, p.Geom, p.AreaM2)).ToList());
 
     /// <summary>The finished result of the latest other version recorded under <paramref name="registry"/>, if any.</summary>
     private (long Version, T Value)? Basis<T>(string registry, long versionId, Func<long, string> key) where T : class =>

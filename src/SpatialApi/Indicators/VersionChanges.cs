@@ -20,10 +20,11 @@ public sealed record VersionChanges(FeatureKeys Later, int[] Match, List<ParcelR
     /// is the one read, if its class is in the set. The result equals reading the set from the later version, row
     /// for row and in the same order.
     /// </summary>
+    /// <returns>The parcels, and per parcel its index in <paramref name="earlier"/> or -1 when it was read anew.</returns>
     /// <param name="earlier">The earlier version's parcels in <paramref name="set"/>, ordered by <c>feature_index</c>.</param>
     /// <param name="set">The class set.</param>
     /// <param name="withCodes">Whether the set's parcels carry their parcel and admin codes.</param>
-    public List<ParcelRow> Carry(List<ParcelRow> earlier, ParcelClassSet set, bool withCodes)
+    public (List<ParcelRow> Rows, int[] Origins) Carry(List<ParcelRow> earlier, ParcelClassSet set, bool withCodes)
     {
         ArgumentNullException.ThrowIfNull(earlier);
         ArgumentNullException.ThrowIfNull(set);
@@ -35,6 +36,7 @@ public sealed record VersionChanges(FeatureKeys Later, int[] Match, List<ParcelR
         }
 
         var result = new List<ParcelRow>(earlier.Count + Unmatched.Count);
+        var origins = new List<int>(earlier.Count + Unmatched.Count);
         var u = 0;
         for (var row = 0; row < Match.Length; row++)
         {
@@ -44,6 +46,7 @@ public sealed record VersionChanges(FeatureKeys Later, int[] Match, List<ParcelR
                 if (Match[row] < positions.Length && positions[Match[row]] is var i and >= 0)
                 {
                     result.Add(earlier[i].FeatureIndex == index ? earlier[i] : earlier[i] with { FeatureIndex = index });
+                    origins.Add(i);
                 }
 
                 continue;
@@ -56,9 +59,10 @@ public sealed record VersionChanges(FeatureKeys Later, int[] Match, List<ParcelR
             if (u < Unmatched.Count && Unmatched[u].FeatureIndex == index && set.Contains(Unmatched[u].ClassCode))
             {
                 result.Add(withCodes ? Unmatched[u] : Unmatched[u] with { ParcelCode = null, AdminCode = null });
+                origins.Add(-1);
             }
         }
 
-        return result;
+        return (result, [.. origins]);
     }
 }

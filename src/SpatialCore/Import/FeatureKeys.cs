@@ -127,37 +127,81 @@ public sealed class FeatureKeys
     /// <paramref name="earlier"/> with the same key, or -1 when it has none (a new or changed feature).
     /// </summary>
     /// <remarks>
-    /// A later row is first compared with the earlier row where the last match points (row + the offset between the
-    /// two positions, so that a re-export in the same order, with insertions and deletions, matches row by row);
-    /// only when that fails is the key looked up among all the earlier rows.
+    /// A later row is first looked for near the earlier row where the last match points (row + the offset between the
+    /// two positions, give or take <see cref="Window"/> rows), so that a re-export in the same order, with rows
+    /// inserted, deleted or changed, matches row by row. The rows not found there are put in a hash table, and one
+    /// pass over the earlier rows finds each one's equal, wherever it is.
     /// </remarks>
     public static int[] Match(FeatureKeys earlier, FeatureKeys later)
     {
         ArgumentNullException.ThrowIfNull(earlier);
         ArgumentNullException.ThrowIfNull(later);
-        var table = new RowTable(earlier.keys);
-        var match = new int[later.keys.Length];
+        var (before, after) = (earlier.keys, later.keys);
+        var match = new int[after.Length];
+        var missed = new List<int>();
         var offset = 0;
-        for (var r = 0; r < match.Length; r++)
+        for (var r = 0; r < after.Length; r++)
         {
-            var key = later.keys[r];
-            var guess = r + offset;
-            var row = (uint)guess < (uint)earlier.keys.Length && earlier.keys[guess] == key ? guess : table.Find(key);
+            var row = Near(before, after[r], r + offset);
             if (row >= 0)
             {
                 offset = row - r;
+                match[r] = earlier.featureIndexes[row];
+            }
+            else
+            {
+                match[r] = -1;
+                missed.Add(r);
+            }
+        }
+
+        if (missed.Count > 0)
+        {
+            var table = new RowTable(after, missed);
+            var found = new int[after.Length]; // per missed row in the table: an earlier row with its key, + 1
+            for (var row = 0; row < before.Length; row++)
+            {
+                if (table.Find(before[row]) is var first and >= 0 && found[first] == 0)
+                {
+                    found[first] = row + 1;
+                }
             }
 
-            match[r] = row >= 0 ? earlier.featureIndexes[row] : -1;
+            foreach (var r in missed)
+            {
+                var row = found[table.Find(after[r])] - 1;
+                match[r] = row >= 0 ? earlier.featureIndexes[row] : -1;
+            }
         }
 
         return match;
     }
 
+    /// <summary>How far from where the last match points a row is looked for before it counts as missed.</summary>
+    public const int Window = 8;
+
+    /// <summary>A row of <paramref name="keys"/> within <see cref="Window"/> of <paramref name="guess"/> equal to <paramref name="key"/>, nearest first, or -1.</summary>
+    private static int Near(UInt128[] keys, UInt128 key, int guess)
+    {
+        for (var distance = 0; distance <= Window; distance++)
+        {
+            if ((uint)(guess + distance) < (uint)keys.Length && keys[guess + distance] == key)
+            {
+                return guess + distance;
+            }
+
+            if (distance > 0 && (uint)(guess - distance) < (uint)keys.Length && keys[guess - distance] == key)
+            {
+                return guess - distance;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>
-    /// Rows by key: open addressing on the keys' low bits (they are hashes, so uniformly spread), linear probing, at
-    /// most half full. A fifth of the time of a <see cref="Dictionary{TKey,TValue}"/> for a million keys, which is
-    /// why it exists.
+    /// Some rows of a key array by key: open addressing on the keys' low bits (they are hashes, so uniformly spread),
+    /// linear probing, at most half full.
     /// </summary>
     private sealed class RowTable
     {
@@ -165,12 +209,12 @@ public sealed class FeatureKeys
         private readonly int[] slots; // row + 1; 0 is empty
         private readonly int mask;
 
-        public RowTable(UInt128[] keys)
+        public RowTable(UInt128[] keys, List<int> rows)
         {
             this.keys = keys;
-            slots = new int[Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)keys.Length * 2))];
+            slots = new int[Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)rows.Count * 2))];
             mask = slots.Length - 1;
-            for (var row = 0; row < keys.Length; row++)
+            foreach (var row in rows)
             {
                 var slot = Slot(keys[row]);
                 while (slots[slot] != 0 && keys[slots[slot] - 1] != keys[row])
@@ -185,7 +229,7 @@ public sealed class FeatureKeys
             }
         }
 
-        /// <summary>The first row with <paramref name="key"/>, or -1.</summary>
+        /// <summary>The first row in the table with <paramref name="key"/>, or -1.</summary>
         public int Find(UInt128 key)
         {
             for (var slot = Slot(key); slots[slot] != 0; slot = (slot + 1) & mask)

@@ -60,7 +60,7 @@ public class VersionChangesTests(DemoCityApi api)
             var earlier = await db.ParcelsAsync(earlierId, set.Of(await db.ClassCodesAsync(earlierId, Ct)), withCodes, Ct);
             var read = await db.ParcelsAsync(laterId, set.Of(await db.ClassCodesAsync(laterId, Ct)), withCodes, Ct);
 
-            var carried = changes.Carry(earlier, set, withCodes);
+            var (carried, origins) = changes.Carry(earlier, set, withCodes);
 
             Assert.Equal(read.Count, carried.Count);
             for (var i = 0; i < read.Count; i++)
@@ -69,6 +69,7 @@ public class VersionChangesTests(DemoCityApi api)
                 Assert.Equal((r.FeatureIndex, r.ParcelCode, r.ClassCode, r.AdminCode, r.AreaM2, r.GeomHash),
                     (c.FeatureIndex, c.ParcelCode, c.ClassCode, c.AdminCode, c.AreaM2, c.GeomHash));
                 Assert.True(r.Geom.EqualsExact(c.Geom), $"{set.Name} row {r.FeatureIndex}: geometry differs");
+                Assert.True(origins[i] < 0 || ReferenceEquals(earlier[origins[i]].Geom, c.Geom), $"{set.Name} row {r.FeatureIndex}: origin");
             }
         }
     }
