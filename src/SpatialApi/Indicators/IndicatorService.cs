@@ -289,6 +289,9 @@ public sealed class IndicatorService(NpgsqlDataSource db)
         (ParcelClassSet.Natural, "redlines"),
     ];
 
+    /// <summary>The class sets whose parcels the indicators read.</summary>
+    private static readonly ParcelClassSet[] ClassSets = [.. OverlaysRead.Select(o => o.Set).Distinct()];
+
 
     /// <summary>An overlap of a land-use parcel with a protected zone, with the geometries to draw it.</summary>
     public sealed record LocatedOverlap(ZoneOverlap Overlap, Geometry Parcel, Geometry Zone);
@@ -449,10 +452,36 @@ public sealed class IndicatorService(NpgsqlDataSource db)
                 return null;
             }
 
-            var match = FeatureKeys.Match(earlier, later);
-            var unmatched = Enumerable.Range(0, match.Length).Where(r => match[r] < 0).Select(r => later.FeatureIndexes[r]).ToArray();
-            return new VersionChanges(later, match, await db.ParcelsAtAsync(laterId, unmatched, ct));
+            var (match, aligned) = FeatureKeys.Match(earlier, later);
+            var unmatched = Enumerable.Range(0, match.Length).Where(r => match[r] < 0).ToArray();
+
+            // A changed row whose geometry is that of the earlier row in its place (a class or a code changed) takes
+            // the geometry from the earlier version's parcels at hand.
+            var held = ClassSets.Select(s => Completed<Parcels>($"parcels:{earlierId}:{s.Name}")?.Rows).OfType<List<ParcelRow>>().ToList();
+            Geometry? Known(int at, Guid hash) =>
+                held.Select(rows => At(rows, aligned[unmatched[at]])).FirstOrDefault(p => p?.GeomHash == hash)?.Geom;
+            var rows = await db.ParcelsAtAsync(laterId, [.. unmatched.Select(r => later.FeatureIndexes[r])], Known, ct);
+            return new VersionChanges(later, match, rows);
         });
+
+    /// <summary>The row at a position in a list ordered by position, or null.</summary>
+    private static ParcelRow? At(List<ParcelRow> rows, int featureIndex)
+    {
+        var (low, high) = (0, rows.Count - 1);
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var found = rows[middle].FeatureIndex;
+            if (found == featureIndex)
+            {
+                return rows[middle];
+            }
+
+            (low, high) = found < featureIndex ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return null;
+    }
 
     /// <summary>The keys of a version's features, or null when it was imported without them.</summary>
     private Task<FeatureKeys?> KeysAsync(long versionId, CancellationToken ct) =>

@@ -7,7 +7,7 @@ namespace EcoSpatial.SpatialApi.Indicators;
 /// <summary>
 /// How a land-use version's rows relate to an earlier version's: per row, in storage order, the earlier row with the
 /// same key (<see cref="FeatureKeys.Match"/>: same geometry, area, class and codes) or none, and the rows with none,
-/// read in full. A new survey that changes a few per cent of the parcels is then read as those few per cent.
+/// read anew. A new survey that changes a few per cent of the parcels is then read as those few per cent.
 /// </summary>
 /// <param name="Later">The later version's keys.</param>
 /// <param name="Match">Per row of <paramref name="Later"/>, the earlier row's <c>feature_index</c> with the same key, or -1.</param>

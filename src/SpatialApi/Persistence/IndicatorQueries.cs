@@ -144,33 +144,53 @@ public static class IndicatorQueries
 
     /// <summary>
     /// The parcels of a land-use version at the given positions (<c>feature_index</c>, ascending), whatever their
-    /// class, with their codes; rows without a class code are left out. Two connections read half the positions each.
+    /// class, with their codes; rows without a class code are left out. Everything but the geometry comes from the
+    /// (version_id, feature_index) index alone; a geometry is asked of <paramref name="knownGeometry"/> (the position
+    /// in <paramref name="featureIndexes"/> and the row's geometry hash) and read from the table only when unknown.
     /// </summary>
-    public static async Task<List<ParcelRow>> ParcelsAtAsync(this NpgsqlDataSource db, long versionId, int[] featureIndexes, CancellationToken ct)
+    public static async Task<List<ParcelRow>> ParcelsAtAsync(
+        this NpgsqlDataSource db, long versionId, int[] featureIndexes, Func<int, Guid, Geometry?> knownGeometry, CancellationToken ct)
     {
-        var half = featureIndexes.Length / 2;
-        var parts = await Task.WhenAll(ParcelsAtPartAsync(db, versionId, featureIndexes[..half], ct), ParcelsAtPartAsync(db, versionId, featureIndexes[half..], ct));
-        return [.. parts[0], .. parts[1]];
-    }
-
-    private static async Task<List<ParcelRow>> ParcelsAtPartAsync(NpgsqlDataSource db, long versionId, int[] featureIndexes, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT feature_index, parcel_code, class_code, admin_code, area_m2, geom_hash, geom
+        var rows = new List<(int At, ParcelRow Row)>(featureIndexes.Length);
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var transaction = await IndexedReadAsync(connection, ct))
+        await using (var command = new NpgsqlCommand("""
+            SELECT feature_index, parcel_code, class_code, admin_code, area_m2, geom_hash
             FROM landuse WHERE version_id = $1 AND feature_index = ANY($2) AND class_code IS NOT NULL
             ORDER BY feature_index
-            """);
-        command.Parameters.Add(new() { Value = versionId });
-        command.Parameters.Add(new() { Value = featureIndexes });
-        var rows = new List<ParcelRow>(featureIndexes.Length);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+            """, connection, transaction))
         {
-            rows.Add(new ParcelRow(reader.GetInt32(0), Text(reader, 1), reader.GetString(2), Text(reader, 3),
-                reader.GetFieldValue<Geometry>(6), reader.GetDouble(4), reader.GetGuid(5)));
+            command.Parameters.Add(new() { Value = versionId });
+            command.Parameters.Add(new() { Value = featureIndexes });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var at = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                var (index, hash) = (reader.GetInt32(0), reader.GetGuid(5));
+                while (featureIndexes[at] != index)
+                {
+                    at++;
+                }
+
+                rows.Add((at, new ParcelRow(index, Text(reader, 1), reader.GetString(2), Text(reader, 3), knownGeometry(at, hash)!, reader.GetDouble(4), hash)));
+            }
         }
 
-        return rows;
+        var unknown = rows.Where(r => r.Row.Geom is null).Select(r => r.Row.FeatureIndex).ToArray();
+        var geometries = new Dictionary<int, Geometry>(unknown.Length);
+        if (unknown.Length > 0)
+        {
+            await using var command = db.CreateCommand("SELECT feature_index, geom FROM landuse WHERE version_id = $1 AND feature_index = ANY($2)");
+            command.Parameters.Add(new() { Value = versionId });
+            command.Parameters.Add(new() { Value = unknown });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                geometries[reader.GetInt32(0)] = reader.GetFieldValue<Geometry>(1);
+            }
+        }
+
+        return [.. rows.Select(r => r.Row.Geom is null ? r.Row with { Geom = geometries[r.Row.FeatureIndex] } : r.Row)];
     }
 
     /// <summary>The keys of a version's features (<see cref="FeatureKeys"/>), or null for a version imported without them.</summary>

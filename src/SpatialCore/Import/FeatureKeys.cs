@@ -124,7 +124,9 @@ public sealed class FeatureKeys
 
     /// <summary>
     /// For each feature of <paramref name="later"/> (in its storage order), the <c>feature_index</c> of a feature of
-    /// <paramref name="earlier"/> with the same key, or -1 when it has none (a new or changed feature).
+    /// <paramref name="earlier"/> with the same key, or -1 when it has none (a new or changed feature); and, for those
+    /// with none, the earlier feature at the same place in the order (a changed feature's likely former self, -1 when
+    /// there is none).
     /// </summary>
     /// <remarks>
     /// A later row is first looked for near the earlier row where the last match points (row + the offset between the
@@ -132,12 +134,13 @@ public sealed class FeatureKeys
     /// inserted, deleted or changed, matches row by row. The rows not found there are put in a hash table, and one
     /// pass over the earlier rows finds each one's equal, wherever it is.
     /// </remarks>
-    public static int[] Match(FeatureKeys earlier, FeatureKeys later)
+    public static (int[] Matches, int[] Aligned) Match(FeatureKeys earlier, FeatureKeys later)
     {
         ArgumentNullException.ThrowIfNull(earlier);
         ArgumentNullException.ThrowIfNull(later);
         var (before, after) = (earlier.keys, later.keys);
         var match = new int[after.Length];
+        var aligned = new int[after.Length];
         var missed = new List<int>();
         var offset = 0;
         for (var r = 0; r < after.Length; r++)
@@ -146,11 +149,12 @@ public sealed class FeatureKeys
             if (row >= 0)
             {
                 offset = row - r;
-                match[r] = earlier.featureIndexes[row];
+                match[r] = aligned[r] = earlier.featureIndexes[row];
             }
             else
             {
                 match[r] = -1;
+                aligned[r] = (uint)(r + offset) < (uint)before.Length ? earlier.featureIndexes[r + offset] : -1;
                 missed.Add(r);
             }
         }
@@ -169,12 +173,14 @@ public sealed class FeatureKeys
 
             foreach (var r in missed)
             {
-                var row = found[table.Find(after[r])] - 1;
-                match[r] = row >= 0 ? earlier.featureIndexes[row] : -1;
+                if (found[table.Find(after[r])] - 1 is var row and >= 0)
+                {
+                    match[r] = aligned[r] = earlier.featureIndexes[row];
+                }
             }
         }
 
-        return match;
+        return (match, aligned);
     }
 
     /// <summary>How far from where the last match points a row is looked for before it counts as missed.</summary>

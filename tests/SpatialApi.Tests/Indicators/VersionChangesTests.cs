@@ -39,7 +39,7 @@ public class VersionChangesTests(DemoCityApi api)
             """, earlierId, laterId);
         await using var db = EcoDatabase.CreateDataSource(api.Database.ConnectionString);
 
-        var match = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, (await db.FeatureKeysAsync(laterId, Ct))!);
+        var (match, _) = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, (await db.FeatureKeysAsync(laterId, Ct))!);
 
         Assert.InRange(differing, 100, 5_000); // the 2023 survey changes about 2 % of the parcels
         Assert.Equal(differing, match.Count(m => m < 0));
@@ -51,9 +51,9 @@ public class VersionChangesTests(DemoCityApi api)
         var (earlierId, laterId) = await VersionsAsync();
         await using var db = EcoDatabase.CreateDataSource(api.Database.ConnectionString);
         var later = (await db.FeatureKeysAsync(laterId, Ct))!;
-        var match = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, later);
+        var (match, _) = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, later);
         var unmatched = Enumerable.Range(0, match.Length).Where(r => match[r] < 0).Select(r => later.FeatureIndexes[r]).ToArray();
-        var changes = new VersionChanges(later, match, await db.ParcelsAtAsync(laterId, unmatched, Ct));
+        var changes = new VersionChanges(later, match, await db.ParcelsAtAsync(laterId, unmatched, (_, _) => null, Ct));
 
         foreach (var (set, withCodes) in new[] { (ParcelClassSet.All, false), (ParcelClassSet.ForestGrass, false), (ParcelClassSet.Construction, true) })
         {

@@ -58,7 +58,25 @@ public class FeatureKeysTests
         later.Add(1, Key("0702")); // new
         later.Add(2, Key("0101")); // moved
 
-        Assert.Equal([5, -1, 0], FeatureKeys.Match(earlier.Build(), later.Build()));
+        Assert.Equal([5, -1, 0], FeatureKeys.Match(earlier.Build(), later.Build()).Matches);
+    }
+
+    [Fact]
+    public void A_changed_row_is_aligned_with_the_earlier_row_in_its_place()
+    {
+        var earlier = new FeatureKeys.Builder();
+        earlier.Add(0, Key("0101"));
+        earlier.Add(4, Key("0103"));
+        earlier.Add(7, Key("0301"));
+        var later = new FeatureKeys.Builder();
+        later.Add(0, Key("0101"));
+        later.Add(1, Key("0702")); // 0103 became 0702
+        later.Add(2, Key("0301"));
+
+        var (matches, aligned) = FeatureKeys.Match(earlier.Build(), later.Build());
+
+        Assert.Equal([0, -1, 7], matches);
+        Assert.Equal([0, 4, 7], aligned);
     }
 
     [Fact]
@@ -88,7 +106,7 @@ public class FeatureKeysTests
         laterKeys.AddRange(earlierKeys.Take(50)); // moved to the end (duplicates of rows kept at the start)
         var (earlier, later) = (Keys(earlierKeys, 2), Keys(laterKeys, 3));
 
-        var match = FeatureKeys.Match(earlier, later);
+        var (match, aligned) = FeatureKeys.Match(earlier, later);
 
         var firstIndexOf = new Dictionary<UInt128, int>();
         for (var i = 0; i < earlierKeys.Count; i++)
@@ -107,6 +125,8 @@ public class FeatureKeysTests
             {
                 Assert.Equal(-1, match[r]);
             }
+
+            Assert.True(aligned[r] == match[r] || match[r] < 0, $"row {r}: a matched row is aligned with its match");
         }
     }
 

@@ -10,8 +10,10 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
     /// version's transaction: one value per version, 20 bytes per feature. The indicators match a new land-use version's
     /// keys with an older one's and read only the rows that changed. Stored uncompressed (the keys are random bytes),
     /// append-only. Versions imported before this migration have none; the indicators then read every row, as before.
-    /// The land-use index the indicators read now carries <c>feature_index</c> (a row's position, the same in the keys)
-    /// instead of <c>id</c>.
+    /// What the indicators read of a land-use row besides its geometry moves to the index on (version_id,
+    /// feature_index), so that the rows a new version changed are read by position from the index alone; the index
+    /// on (version_id, class_code) is left plain (the class reads fetch each row's geometry from the table anyway).
+    /// The EF model still describes the position index without its INCLUDE columns; nothing in the model reads them.
     /// </summary>
     [DbContext(typeof(EcoDbContext))]
     [Migration("20261130000000_VersionFeatureKeys")]
@@ -31,8 +33,10 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
                 CREATE TRIGGER version_feature_keys_no_truncate BEFORE TRUNCATE ON version_feature_keys
                   FOR EACH STATEMENT EXECUTE FUNCTION eco_refuse_change();
                 DROP INDEX ix_landuse_version_id_class_code;
-                CREATE INDEX ix_landuse_version_id_class_code ON landuse (version_id, class_code)
-                  INCLUDE (feature_index, geom_hash, area_m2, parcel_code, admin_code);
+                CREATE INDEX ix_landuse_version_id_class_code ON landuse (version_id, class_code);
+                DROP INDEX ix_landuse_version_id_feature_index;
+                CREATE UNIQUE INDEX ix_landuse_version_id_feature_index ON landuse (version_id, feature_index)
+                  INCLUDE (class_code, geom_hash, area_m2, parcel_code, admin_code);
                 """);
         }
 
@@ -41,6 +45,8 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
         {
             migrationBuilder.Sql("""
                 DROP TABLE version_feature_keys;
+                DROP INDEX ix_landuse_version_id_feature_index;
+                CREATE UNIQUE INDEX ix_landuse_version_id_feature_index ON landuse (version_id, feature_index);
                 DROP INDEX ix_landuse_version_id_class_code;
                 CREATE INDEX ix_landuse_version_id_class_code ON landuse (version_id, class_code)
                   INCLUDE (id, geom_hash, area_m2, parcel_code, admin_code);
