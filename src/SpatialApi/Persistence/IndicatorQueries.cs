@@ -145,60 +145,92 @@ public static class IndicatorQueries
     /// <summary>
     /// The parcels of a land-use version at the given positions (<c>feature_index</c>, ascending), whatever their
     /// class, with their codes; rows without a class code are left out. Everything but the geometry comes from the
-    /// (version_id, feature_index) index alone; a geometry is asked of <paramref name="knownGeometry"/> (the position
-    /// in <paramref name="featureIndexes"/> and the row's geometry hash) and read from the table only when unknown.
+    /// (version_id, feature_index) index alone, two connections reading half the positions each; a geometry is asked
+    /// of <paramref name="knownGeometry"/> (the position in <paramref name="featureIndexes"/> and the row's geometry
+    /// hash) and read from the table only when unknown.
     /// </summary>
     public static async Task<List<ParcelRow>> ParcelsAtAsync(
         this NpgsqlDataSource db, long versionId, int[] featureIndexes, Func<int, Guid, Geometry?> knownGeometry, CancellationToken ct)
     {
-        var rows = new List<(int At, ParcelRow Row)>(featureIndexes.Length);
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var transaction = await IndexedReadAsync(connection, ct))
-        await using (var command = new NpgsqlCommand("""
+        var half = featureIndexes.Length / 2;
+        var parts = await Task.WhenAll(
+            ParcelsAtPartAsync(db, versionId, featureIndexes, 0, half, knownGeometry, ct),
+            ParcelsAtPartAsync(db, versionId, featureIndexes, half, featureIndexes.Length, knownGeometry, ct));
+        var rows = parts[0].Concat(parts[1]).ToList();
+        var unknown = rows.Where(r => r.Geom is null).Select(r => r.FeatureIndex).ToArray();
+        if (unknown.Length == 0)
+        {
+            return rows;
+        }
+
+        var geometries = new Dictionary<int, Geometry>(unknown.Length);
+        await using var command = db.CreateCommand("SELECT feature_index, geom FROM landuse WHERE version_id = $1 AND feature_index = ANY($2)");
+        command.Parameters.Add(new() { Value = versionId });
+        command.Parameters.Add(new() { Value = unknown });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            geometries[reader.GetInt32(0)] = reader.GetFieldValue<Geometry>(1);
+        }
+
+        return [.. rows.Select(r => r.Geom is null ? r with { Geom = geometries[r.FeatureIndex] } : r)];
+    }
+
+    /// <summary>The rows at <c>featureIndexes[from..to]</c>, a geometry left null when <paramref name="knownGeometry"/> does not know it.</summary>
+    private static async Task<List<ParcelRow>> ParcelsAtPartAsync(NpgsqlDataSource db, long versionId, int[] featureIndexes, int from, int to,
+        Func<int, Guid, Geometry?> knownGeometry, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await IndexedReadAsync(connection, ct);
+        await using var command = new NpgsqlCommand("""
             SELECT feature_index, parcel_code, class_code, admin_code, area_m2, geom_hash
             FROM landuse WHERE version_id = $1 AND feature_index = ANY($2) AND class_code IS NOT NULL
             ORDER BY feature_index
-            """, connection, transaction))
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = versionId });
+        command.Parameters.Add(new() { Value = featureIndexes[from..to] });
+        var rows = new List<ParcelRow>(to - from);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var at = from;
+        while (await reader.ReadAsync(ct))
         {
-            command.Parameters.Add(new() { Value = versionId });
-            command.Parameters.Add(new() { Value = featureIndexes });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var at = 0;
-            while (await reader.ReadAsync(ct))
+            var (index, hash) = (reader.GetInt32(0), reader.GetGuid(5));
+            while (featureIndexes[at] != index)
             {
-                var (index, hash) = (reader.GetInt32(0), reader.GetGuid(5));
-                while (featureIndexes[at] != index)
-                {
-                    at++;
-                }
-
-                rows.Add((at, new ParcelRow(index, Text(reader, 1), reader.GetString(2), Text(reader, 3), knownGeometry(at, hash)!, reader.GetDouble(4), hash)));
+                at++;
             }
+
+            rows.Add(new ParcelRow(index, Text(reader, 1), reader.GetString(2), Text(reader, 3), knownGeometry(at, hash)!, reader.GetDouble(4), hash));
         }
 
-        var unknown = rows.Where(r => r.Row.Geom is null).Select(r => r.Row.FeatureIndex).ToArray();
-        var geometries = new Dictionary<int, Geometry>(unknown.Length);
-        if (unknown.Length > 0)
-        {
-            await using var command = db.CreateCommand("SELECT feature_index, geom FROM landuse WHERE version_id = $1 AND feature_index = ANY($2)");
-            command.Parameters.Add(new() { Value = versionId });
-            command.Parameters.Add(new() { Value = unknown });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                geometries[reader.GetInt32(0)] = reader.GetFieldValue<Geometry>(1);
-            }
-        }
-
-        return [.. rows.Select(r => r.Row.Geom is null ? r.Row with { Geom = geometries[r.Row.FeatureIndex] } : r.Row)];
+        return rows;
     }
 
-    /// <summary>The keys of a version's features (<see cref="FeatureKeys"/>), or null for a version imported without them.</summary>
+    /// <summary>
+    /// The keys of a version's features (<see cref="FeatureKeys"/>), or null for a version imported without them. The
+    /// value is stored uncompressed, so two connections read a half each (slices of a TOASTed value).
+    /// </summary>
     public static async Task<FeatureKeys?> FeatureKeysAsync(this NpgsqlDataSource db, long versionId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT keys FROM version_feature_keys WHERE version_id = $1");
-        command.Parameters.Add(new() { Value = versionId });
-        return await command.ExecuteScalarAsync(ct) is byte[] keys ? FeatureKeys.FromBytes(keys) : null;
+        await using var length = db.CreateCommand("SELECT octet_length(keys) FROM version_feature_keys WHERE version_id = $1");
+        length.Parameters.Add(new() { Value = versionId });
+        if (await length.ExecuteScalarAsync(ct) is not int bytes)
+        {
+            return null;
+        }
+
+        async Task<byte[]> Slice(int from, int count)
+        {
+            await using var command = db.CreateCommand("SELECT substring(keys FROM $2 FOR $3) FROM version_feature_keys WHERE version_id = $1");
+            command.Parameters.Add(new() { Value = versionId });
+            command.Parameters.Add(new() { Value = from + 1 });
+            command.Parameters.Add(new() { Value = count });
+            return (byte[])(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        var half = bytes / 2 / FeatureKeys.Width * FeatureKeys.Width;
+        var slices = await Task.WhenAll(Slice(0, half), Slice(half, bytes - half));
+        return FeatureKeys.FromBytes([.. slices[0], .. slices[1]]);
     }
 
     /// <summary>The parcel codes of a land-use version's parcels with one of <paramref name="classCodes"/> (for "new since the baseline").</summary>

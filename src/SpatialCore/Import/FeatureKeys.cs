@@ -20,7 +20,8 @@ namespace EcoSpatial.SpatialCore.Import;
 /// </remarks>
 public sealed class FeatureKeys
 {
-    private const int Width = 20;
+    /// <summary>Bytes per feature in the stored form.</summary>
+    public const int Width = 20;
 
     private readonly int[] featureIndexes;
     private readonly UInt128[] keys;

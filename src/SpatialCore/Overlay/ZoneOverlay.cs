@@ -121,17 +121,17 @@ public static class ZoneOverlay
         ArgumentNullException.ThrowIfNull(parcels);
         ArgumentNullException.ThrowIfNull(sameAs);
         ArgumentNullException.ThrowIfNull(earlier);
-        var runs = new Dictionary<int, (int Start, int Count)>();
-        for (var i = 0; i < earlier.Count;)
+        // The pieces of earlier parcel q are earlier[start[q]..start[q + 1]] (they are ordered by parcel).
+        var earlierParcels = earlier.Count == 0 ? 0 : earlier[^1].Parcel + 1;
+        var start = new int[earlierParcels + 1];
+        foreach (var piece in earlier)
         {
-            var end = i;
-            while (end < earlier.Count && earlier[end].Parcel == earlier[i].Parcel)
-            {
-                end++;
-            }
+            start[piece.Parcel + 1]++;
+        }
 
-            runs[earlier[i].Parcel] = (i, end - i);
-            i = end;
+        for (var q = 0; q < earlierParcels; q++)
+        {
+            start[q + 1] += start[q];
         }
 
         var changed = Enumerable.Range(0, parcels.Count).Where(p => sameAs[p] < 0).ToArray();
@@ -147,9 +147,9 @@ public static class ZoneOverlay
                     result.Add(fresh[f] with { Parcel = p });
                 }
             }
-            else if (runs.TryGetValue(sameAs[p], out var run))
+            else if (sameAs[p] < earlierParcels)
             {
-                for (var k = run.Start; k < run.Start + run.Count; k++)
+                for (var k = start[sameAs[p]]; k < start[sameAs[p] + 1]; k++)
                 {
                     var piece = earlier[k];
                     result.Add(piece with { Parcel = p, AreaM2 = piece.Whole ? parcels[p].AreaM2 : piece.AreaM2 });
