@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Threading.Channels;
 using EcoSpatial.SpatialApi.Persistence;
 using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Import;
@@ -22,16 +21,15 @@ public readonly record struct ImportProgress(int Read, int Stored, int? Total);
 /// version row and the audit record appear together or not at all. A refused import is audited too.
 /// </summary>
 /// <remarks>
-/// The import streams: one thread reads, converts, validates and measures features (<see cref="LayerPreparation"/>)
-/// into a small bounded queue, another COPYs them to PostGIS, so memory holds a few thousand features whatever the
-/// file's size (and 20 bytes per feature of <see cref="FeatureKeys"/>). The features go to a bare table of their own,
-/// made in the transaction; the version row, whose count, area and report are known only at the end, is inserted next
-/// (its id drawn first) with the features' keys; then the table is attached as the version's partition of the layer's
-/// table (<c>{table}_v{id}</c>), which builds its indexes in bulk.
+/// The import streams: the other cores read, convert, validate and measure features (<see cref="LayerPreparation"/>)
+/// a few thousand ahead, in order, while one thread COPYs them to PostGIS, so memory holds a few thousand features
+/// whatever the file's size (and 20 bytes per feature of <see cref="FeatureKeys"/>). The features go to a bare table of
+/// their own, made in the transaction; the version row, whose count, area and report are known only at the end, is
+/// inserted next (its id drawn first) with the features' keys; then the table is attached as the version's partition
+/// of the layer's table (<c>{table}_v{id}</c>), which builds its indexes in bulk.
 /// </remarks>
 public static class VersionImporter
 {
-    private const int QueueCapacity = 2048;
     private const int ProgressEvery = 5000;
 
     /// <summary>Reads, checks and stores <paramref name="path"/> with no options; returns the new version.</summary>
@@ -153,85 +151,72 @@ public static class VersionImporter
 
     /// <summary>
     /// Binary COPY of the prepared features into the version's own bare partition, made in this transaction (FREEZE:
-    /// rows are written frozen and visible, no index is maintained per row), fed by a preparing thread through a
-    /// bounded queue. Returns the number of rows written; their keys are added to <paramref name="keys"/>.
+    /// rows are written frozen and visible, no index is maintained per row). Returns the number of rows written; their
+    /// keys are added to <paramref name="keys"/>.
     /// </summary>
+    /// <remarks>
+    /// The COPY runs on a thread of its own with Npgsql's synchronous writer: it enumerates
+    /// <see cref="LayerPreparation.Features"/>, whose parallel query prepares the next features on the other cores
+    /// (and buffers them, in order) while a row is written. A dozen values a row, a hundred thousand rows: an awaited
+    /// write per value and a queue between two threads per feature cost more CPU than blocking this one thread
+    /// while the socket is full.
+    /// </remarks>
     private static async Task<int> CopyFeaturesAsync(NpgsqlConnection connection, LayerKind layer, string partition,
         LayerPreparation preparation, long versionId, FeatureKeys.Builder keys, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var queue = Channel.CreateBounded<PreparedFeature>(new BoundedChannelOptions(QueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-        });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                foreach (var feature in preparation.Features())
-                {
-                    await queue.Writer.WriteAsync(feature, stop.Token);
-                }
-
-                queue.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                queue.Writer.Complete(e);
-            }
-        }, CancellationToken.None);
-
         var typed = string.Concat(layer.Fields.Select(f => ", " + f.Column));
-        var stored = 0;
-        try
-        {
-            await using var writer = await connection.BeginBinaryImportAsync(
-                $"COPY {partition} (version_id, feature_index, source_id, geom, area_m2, geom_hash, attributes{typed}) FROM STDIN (FORMAT BINARY, FREEZE)", ct);
-            await foreach (var feature in queue.Reader.ReadAllAsync(ct))
-            {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(versionId, NpgsqlDbType.Bigint, ct);
-                await writer.WriteAsync(feature.Index, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(writer, feature.SourceId, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(feature.Ewkb, NpgsqlDbType.Bytea, ct); // PostGIS reads EWKB as the geometry's binary form
-                await writer.WriteAsync(feature.AreaM2, NpgsqlDbType.Double, ct);
-                await writer.WriteAsync(feature.GeometryHash, NpgsqlDbType.Uuid, ct);
-                await writer.WriteAsync(feature.PropertiesJson, NpgsqlDbType.Json, ct);
-                foreach (var value in feature.Values)
-                {
-                    await (value switch
-                    {
-                        double number => writer.WriteAsync(number, NpgsqlDbType.Double, ct),
-                        string text => writer.WriteAsync(text, NpgsqlDbType.Text, ct),
-                        _ => writer.WriteNullAsync(ct),
-                    });
-                }
+        var copy = $"COPY {partition} (version_id, feature_index, source_id, geom, area_m2, geom_hash, attributes{typed}) FROM STDIN (FORMAT BINARY, FREEZE)";
+        var stored = await Task.Factory.StartNew(
+            () => Copy(connection, copy, preparation, versionId, keys, progress, ct),
+            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
+        return stored;
+    }
 
-                keys.Add(feature.Index, feature.Key);
-                if (++stored % ProgressEvery == 0)
+    /// <summary>
+    /// The COPY itself, synchronous. An exception (a refused file, cancellation) leaves the writer uncompleted, and
+    /// disposing it cancels the COPY.
+    /// </summary>
+    private static int Copy(NpgsqlConnection connection, string copy, LayerPreparation preparation, long versionId,
+        FeatureKeys.Builder keys, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var stored = 0;
+        using var writer = connection.BeginBinaryImport(copy);
+        foreach (var feature in preparation.Features())
+        {
+            ct.ThrowIfCancellationRequested();
+            writer.StartRow();
+            writer.Write(versionId, NpgsqlDbType.Bigint);
+            writer.Write(feature.Index, NpgsqlDbType.Integer);
+            WriteNullable(writer, feature.SourceId, NpgsqlDbType.Text);
+            writer.Write(feature.Ewkb, NpgsqlDbType.Bytea); // PostGIS reads EWKB as the geometry's binary form
+            writer.Write(feature.AreaM2, NpgsqlDbType.Double);
+            writer.Write(feature.GeometryHash, NpgsqlDbType.Uuid);
+            writer.Write(feature.PropertiesJson, NpgsqlDbType.Json);
+            foreach (var value in feature.Values)
+            {
+                switch (value)
                 {
-                    progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
+                    case double number:
+                        writer.Write(number, NpgsqlDbType.Double);
+                        break;
+                    case string text:
+                        writer.Write(text, NpgsqlDbType.Text);
+                        break;
+                    default:
+                        writer.WriteNull();
+                        break;
                 }
             }
 
-            await writer.CompleteAsync(ct);
-        }
-        catch (ChannelClosedException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-        }
-        catch
-        {
-            await stop.CancelAsync();
-            throw;
-        }
-        finally
-        {
-            await producer;
+            keys.Add(feature.Index, feature.Key);
+            if (++stored % ProgressEvery == 0)
+            {
+                progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
+            }
         }
 
-        progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
+        writer.Complete();
         return stored;
     }
 
@@ -241,8 +226,17 @@ public static class VersionImporter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? writer.WriteNullAsync(ct) : writer.WriteAsync(value, type, ct);
+    private static void WriteNullable(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.Write(value, type);
+        }
+    }
 
     private static async Task AuditRefusalAsync(
         NpgsqlDataSource db, VersionRequest request, string actor, SpatialInputException refused, CancellationToken ct)

@@ -128,7 +128,8 @@ public sealed class ShapefileSource : IFeatureSource
     {
         var options = new ShapefileReaderOptions
         {
-            Encoding = encoding,
+            // GB18030 leaves ASCII bytes as ASCII: its all-ASCII fields, most of them, are decoded the fast way.
+            Encoding = encoding.CodePage == DbfEncoding.Gb18030.CodePage ? new AsciiFirstEncoding(encoding) : encoding,
             GeometryBuilderMode = GeometryBuilderMode.IgnoreInvalidShapes,
         };
         ShapefileReader reader;

@@ -100,4 +100,33 @@ public class SourceReadingTests : IDisposable
         Assert.Equal(SpatialError.InvalidArgument,
             Assert.Throws<SpatialInputException>(() => ImportOptions.ParseMap(["DLBM"])).Error);
     }
+
+    [Fact]
+    public void Ascii_first_decoding_gives_the_text_of_GB18030()
+    {
+        var gb18030 = DbfEncoding.Gb18030;
+        var fast = new AsciiFirstEncoding(gb18030);
+        List<byte[]> samples =
+        [
+            Enumerable.Range(0, 0x80).Select(b => (byte)b).ToArray(), // every ASCII byte, NUL included
+            Encoding.ASCII.GetBytes("420902000000001234  "),
+            gb18030.GetBytes("乔木林地      "),
+            gb18030.GetBytes("A水田B@~0"), // ASCII-range trail bytes after lead bytes
+            [0x81, 0x30, 0x81, 0x30, 0x41], // a four-byte sequence
+            [0x41, 0x80, 0xFF, 0x42], // bytes GB18030 does not decode alone
+            [],
+        ];
+
+        foreach (var bytes in samples)
+        {
+            Assert.Equal(gb18030.GetString(bytes), fast.GetString(bytes));
+            var padded = new byte[bytes.Length + 6];
+            bytes.CopyTo(padded, 3);
+            Assert.Equal(gb18030.GetString(padded, 3, bytes.Length), fast.GetString(padded, 3, bytes.Length));
+        }
+
+        Assert.Equal(gb18030.WebName, fast.WebName);
+        Assert.Equal(gb18030.CodePage, fast.CodePage);
+        Assert.Equal(gb18030.GetBytes("水田 0101"), fast.GetBytes("水田 0101"));
+    }
 }
