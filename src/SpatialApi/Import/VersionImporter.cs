@@ -121,12 +121,7 @@ public static class VersionImporter
             version.ImportedAt = reader.GetFieldValue<DateTimeOffset>(0);
         }
 
-        await using (var insert = new NpgsqlCommand("INSERT INTO version_feature_keys (version_id, keys) VALUES ($1, $2)", connection, transaction))
-        {
-            insert.Parameters.Add(new() { Value = versionId });
-            insert.Parameters.Add(new() { Value = keys.Build().ToBytes() });
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+        await StoreKeysAsync(db, connection, transaction, request.Layer.Id, versionId, keys.Build(), ct);
 
         // The partition is attached once the version row it refers to exists; attaching builds its indexes in bulk
         // and checks its rows against the partition bound and the foreign key.
@@ -147,6 +142,32 @@ public static class VersionImporter
         }, ct);
         await transaction.CommitAsync(ct);
         return version;
+    }
+
+    /// <summary>
+    /// Stores the version's feature keys, and their match with the layer's previous version (the last imported, if it
+    /// has keys): the update the indicators will most often make, computed once here.
+    /// </summary>
+    private static async Task StoreKeysAsync(NpgsqlDataSource db, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string layer, long versionId, FeatureKeys keys, CancellationToken ct)
+    {
+        long? baseId;
+        await using (var previous = new NpgsqlCommand(
+            "SELECT max(id) FROM layer_versions WHERE layer = $1 AND id <> $2", connection, transaction))
+        {
+            previous.Parameters.Add(new() { Value = layer });
+            previous.Parameters.Add(new() { Value = versionId });
+            baseId = await previous.ExecuteScalarAsync(ct) as long?;
+        }
+
+        var baseKeys = baseId is { } id ? await db.FeatureKeysAsync(id, ct) : null;
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO version_feature_keys (version_id, keys, base_version_id, match) VALUES ($1, $2, $3, $4)", connection, transaction);
+        insert.Parameters.Add(new() { Value = versionId });
+        insert.Parameters.Add(new() { Value = keys.ToBytes() });
+        insert.Parameters.Add(new() { Value = baseKeys is null ? DBNull.Value : baseId!.Value });
+        insert.Parameters.Add(new() { Value = baseKeys is null ? DBNull.Value : FeatureKeys.Match(baseKeys, keys).ToBytes() });
+        await insert.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

@@ -442,17 +442,26 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             return parcels;
         });
 
-    /// <summary>How version <paramref name="laterId"/>'s rows match <paramref name="earlierId"/>'s, or null when either has no feature keys.</summary>
+    /// <summary>
+    /// How version <paramref name="laterId"/>'s rows match <paramref name="earlierId"/>'s: as the importer stored it
+    /// when the earlier version was the layer's previous one, else from both versions' keys; null when either has none.
+    /// </summary>
     private Task<VersionChanges?> ChangesAsync(long earlierId, long laterId, CancellationToken ct) =>
         CachedAsync($"changes:{earlierId}:{laterId}", async () =>
         {
-            var (earlierKeys, laterKeys) = (KeysAsync(earlierId, ct), KeysAsync(laterId, ct));
-            if (await earlierKeys is not { } earlier || await laterKeys is not { } later)
+            var stored = await db.KeyMatchAsync(laterId, earlierId, ct);
+            if (stored is null)
             {
-                return null;
+                var (earlierKeys, laterKeys) = (KeysAsync(earlierId, ct), KeysAsync(laterId, ct));
+                if (await earlierKeys is not { } earlier || await laterKeys is not { } later)
+                {
+                    return null;
+                }
+
+                stored = FeatureKeys.Match(earlier, later);
             }
 
-            var (match, aligned) = FeatureKeys.Match(earlier, later);
+            var (match, aligned) = (stored.Matches, stored.Aligned);
             var unmatched = Enumerable.Range(0, match.Length).Where(r => match[r] < 0).ToArray();
 
             // A changed row whose geometry is that of the earlier row in its place (a class or a code changed) takes
@@ -460,8 +469,8 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             var held = ClassSets.Select(s => Completed<Parcels>($"parcels:{earlierId}:{s.Name}")?.Rows).OfType<List<ParcelRow>>().ToList();
             Geometry? Known(int at, Guid hash) =>
                 held.Select(rows => At(rows, aligned[unmatched[at]])).FirstOrDefault(p => p?.GeomHash == hash)?.Geom;
-            var rows = await db.ParcelsAtAsync(laterId, [.. unmatched.Select(r => later.FeatureIndexes[r])], Known, ct);
-            return new VersionChanges(later, match, rows);
+            var rows = await db.ParcelsAtAsync(laterId, [.. unmatched.Select(r => stored.FeatureIndexes[r])], Known, ct);
+            return new VersionChanges(stored, rows);
         });
 
     /// <summary>The row at a position in a list ordered by position, or null.</summary>

@@ -9,10 +9,9 @@ namespace EcoSpatial.SpatialApi.Indicators;
 /// same key (<see cref="FeatureKeys.Match"/>: same geometry, area, class and codes) or none, and the rows with none,
 /// read anew. A new survey that changes a few per cent of the parcels is then read as those few per cent.
 /// </summary>
-/// <param name="Later">The later version's keys.</param>
-/// <param name="Match">Per row of <paramref name="Later"/>, the earlier row's <c>feature_index</c> with the same key, or -1.</param>
+/// <param name="Keys">The later version's rows matched with the earlier version's.</param>
 /// <param name="Unmatched">The later version's rows without a match that have a class code, ordered by <c>feature_index</c>.</param>
-public sealed record VersionChanges(FeatureKeys Later, int[] Match, List<ParcelRow> Unmatched)
+public sealed record VersionChanges(KeyMatch Keys, List<ParcelRow> Unmatched)
 {
     /// <summary>
     /// The later version's parcels in a class set, from the earlier version's parcels in that set: a matched row is
@@ -38,12 +37,13 @@ public sealed record VersionChanges(FeatureKeys Later, int[] Match, List<ParcelR
         var result = new List<ParcelRow>(earlier.Count + Unmatched.Count);
         var origins = new List<int>(earlier.Count + Unmatched.Count);
         var u = 0;
-        for (var row = 0; row < Match.Length; row++)
+        var (indexes, matches) = (Keys.FeatureIndexes, Keys.Matches);
+        for (var row = 0; row < matches.Length; row++)
         {
-            var index = Later.FeatureIndexes[row];
-            if (Match[row] >= 0)
+            var index = indexes[row];
+            if (matches[row] >= 0)
             {
-                if (Match[row] < positions.Length && positions[Match[row]] is var i and >= 0)
+                if (matches[row] < positions.Length && positions[matches[row]] is var i and >= 0)
                 {
                     result.Add(earlier[i].FeatureIndex == index ? earlier[i] : earlier[i] with { FeatureIndex = index });
                     origins.Add(i);

@@ -207,6 +207,18 @@ public static class IndicatorQueries
     }
 
     /// <summary>
+    /// How a version's features match <paramref name="baseVersionId"/>'s, as the importer stored it when that was the
+    /// layer's previous version; else null.
+    /// </summary>
+    public static async Task<KeyMatch?> KeyMatchAsync(this NpgsqlDataSource db, long versionId, long baseVersionId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT match FROM version_feature_keys WHERE version_id = $1 AND base_version_id = $2");
+        command.Parameters.Add(new() { Value = versionId });
+        command.Parameters.Add(new() { Value = baseVersionId });
+        return await command.ExecuteScalarAsync(ct) is byte[] match ? KeyMatch.FromBytes(match) : null;
+    }
+
+    /// <summary>
     /// The keys of a version's features (<see cref="FeatureKeys"/>), or null for a version imported without them. The
     /// value is stored uncompressed, so two connections read a half each (slices of a TOASTed value).
     /// </summary>

@@ -135,7 +135,7 @@ public sealed class FeatureKeys
     /// inserted, deleted or changed, matches row by row. The rows not found there are put in a hash table, and one
     /// pass over the earlier rows finds each one's equal, wherever it is.
     /// </remarks>
-    public static (int[] Matches, int[] Aligned) Match(FeatureKeys earlier, FeatureKeys later)
+    public static KeyMatch Match(FeatureKeys earlier, FeatureKeys later)
     {
         ArgumentNullException.ThrowIfNull(earlier);
         ArgumentNullException.ThrowIfNull(later);
@@ -181,7 +181,7 @@ public sealed class FeatureKeys
             }
         }
 
-        return (match, aligned);
+        return new KeyMatch(later.featureIndexes, match, aligned);
     }
 
     /// <summary>How far from where the last match points a row is looked for before it counts as missed.</summary>
@@ -251,5 +251,52 @@ public sealed class FeatureKeys
         }
 
         private int Slot(UInt128 key) => (int)((ulong)key & (uint)mask);
+    }
+}
+
+/// <summary>
+/// A version's features matched with an earlier version's (<see cref="FeatureKeys.Match"/>), in storage order. The
+/// importer stores it against the layer's previous version, so that the indicators need not read and match keys.
+/// </summary>
+/// <param name="FeatureIndexes">Source position of each later feature, ascending.</param>
+/// <param name="Matches">Per later feature, the <c>feature_index</c> of an earlier feature with the same key, or -1.</param>
+/// <param name="Aligned">Per later feature, the earlier feature in its place (its match, when it has one), or -1.</param>
+public sealed record KeyMatch(int[] FeatureIndexes, int[] Matches, int[] Aligned)
+{
+    /// <summary>
+    /// The stored form, 8 bytes per feature, little-endian: <c>feature_index</c>, then the match, or for a feature
+    /// without one -2 - (the aligned earlier feature, or -1).
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        var bytes = new byte[FeatureIndexes.Length * 8];
+        for (var i = 0; i < FeatureIndexes.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 8), FeatureIndexes[i]);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((i * 8) + 4), Matches[i] >= 0 ? Matches[i] : -2 - Aligned[i]);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Reads the stored form.</summary>
+    /// <exception cref="FormatException">The bytes are not a whole number of entries.</exception>
+    public static KeyMatch FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % 8 != 0)
+        {
+            throw new FormatException($"A stored key match is 8 bytes per feature; {bytes.Length} bytes is not a whole number of them.");
+        }
+
+        var count = bytes.Length / 8;
+        var (featureIndexes, matches, aligned) = (new int[count], new int[count], new int[count]);
+        for (var i = 0; i < count; i++)
+        {
+            featureIndexes[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(i * 8)..]);
+            var code = BinaryPrimitives.ReadInt32LittleEndian(bytes[((i * 8) + 4)..]);
+            (matches[i], aligned[i]) = code >= 0 ? (code, code) : (-1, -2 - code);
+        }
+
+        return new KeyMatch(featureIndexes, matches, aligned);
     }
 }

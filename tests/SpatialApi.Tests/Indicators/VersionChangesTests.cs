@@ -39,7 +39,7 @@ public class VersionChangesTests(DemoCityApi api)
             """, earlierId, laterId);
         await using var db = EcoDatabase.CreateDataSource(api.Database.ConnectionString);
 
-        var (match, _) = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, (await db.FeatureKeysAsync(laterId, Ct))!);
+        var (_, match, _) = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, (await db.FeatureKeysAsync(laterId, Ct))!);
 
         Assert.InRange(differing, 100, 5_000); // the 2023 survey changes about 2 % of the parcels
         Assert.Equal(differing, match.Count(m => m < 0));
@@ -51,9 +51,9 @@ public class VersionChangesTests(DemoCityApi api)
         var (earlierId, laterId) = await VersionsAsync();
         await using var db = EcoDatabase.CreateDataSource(api.Database.ConnectionString);
         var later = (await db.FeatureKeysAsync(laterId, Ct))!;
-        var (match, _) = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, later);
-        var unmatched = Enumerable.Range(0, match.Length).Where(r => match[r] < 0).Select(r => later.FeatureIndexes[r]).ToArray();
-        var changes = new VersionChanges(later, match, await db.ParcelsAtAsync(laterId, unmatched, (_, _) => null, Ct));
+        var keyMatch = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, later);
+        var unmatched = Enumerable.Range(0, later.Keys.Count).Where(r => keyMatch.Matches[r] < 0).Select(r => later.FeatureIndexes[r]).ToArray();
+        var changes = new VersionChanges(keyMatch, await db.ParcelsAtAsync(laterId, unmatched, (_, _) => null, Ct));
 
         foreach (var (set, withCodes) in new[] { (ParcelClassSet.All, false), (ParcelClassSet.ForestGrass, false), (ParcelClassSet.Construction, true) })
         {
@@ -72,6 +72,22 @@ public class VersionChangesTests(DemoCityApi api)
                 Assert.True(origins[i] < 0 || ReferenceEquals(earlier[origins[i]].Geom, c.Geom), $"{set.Name} row {r.FeatureIndex}: origin");
             }
         }
+    }
+
+    [Fact]
+    public async Task The_importer_stores_the_match_with_the_previous_version_as_the_keys_give_it()
+    {
+        var (earlierId, laterId) = await VersionsAsync();
+        await using var db = EcoDatabase.CreateDataSource(api.Database.ConnectionString);
+        var computed = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, (await db.FeatureKeysAsync(laterId, Ct))!);
+
+        var stored = await db.KeyMatchAsync(laterId, earlierId, Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal(computed.FeatureIndexes, stored.FeatureIndexes);
+        Assert.Equal(computed.Matches, stored.Matches);
+        Assert.Equal(computed.Aligned, stored.Aligned);
+        Assert.Null(await db.KeyMatchAsync(laterId, laterId, Ct)); // against any other version: none stored
     }
 
     private async Task<(long Earlier, long Later)> VersionsAsync() => (

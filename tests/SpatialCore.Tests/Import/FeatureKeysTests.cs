@@ -73,10 +73,15 @@ public class FeatureKeysTests
         later.Add(1, Key("0702")); // 0103 became 0702
         later.Add(2, Key("0301"));
 
-        var (matches, aligned) = FeatureKeys.Match(earlier.Build(), later.Build());
+        var match = FeatureKeys.Match(earlier.Build(), later.Build());
+        var stored = KeyMatch.FromBytes(match.ToBytes());
 
-        Assert.Equal([0, -1, 7], matches);
-        Assert.Equal([0, 4, 7], aligned);
+        Assert.Equal([0, -1, 7], match.Matches);
+        Assert.Equal([0, 4, 7], match.Aligned);
+        Assert.Equal(match.FeatureIndexes, stored.FeatureIndexes);
+        Assert.Equal(match.Matches, stored.Matches);
+        Assert.Equal(match.Aligned, stored.Aligned);
+        Assert.Throws<FormatException>(() => KeyMatch.FromBytes(new byte[12]));
     }
 
     [Fact]
@@ -106,7 +111,7 @@ public class FeatureKeysTests
         laterKeys.AddRange(earlierKeys.Take(50)); // moved to the end (duplicates of rows kept at the start)
         var (earlier, later) = (Keys(earlierKeys, 2), Keys(laterKeys, 3));
 
-        var (match, aligned) = FeatureKeys.Match(earlier, later);
+        var (_, match, aligned) = FeatureKeys.Match(earlier, later);
 
         var firstIndexOf = new Dictionary<UInt128, int>();
         for (var i = 0; i < earlierKeys.Count; i++)
