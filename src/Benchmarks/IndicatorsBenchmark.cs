@@ -53,8 +53,10 @@ public sealed class IndicatorsBenchmark : IBenchmarkSuite
         report.AppendLine("zone from a raster of the zone and intersects only those on its boundary.");
         report.AppendLine();
         report.AppendLine("Incremental = the same figures for the current land-use version by an engine that already holds the previous version's");
-        report.AppendLine("overlays (`IndicatorService.PrepareAsync`, not timed): parcels whose geometry hash is known reuse their pieces, only the");
-        report.AppendLine("others are read and overlaid. Target: at most a fifth of the cold time.");
+        report.AppendLine("overlays (`IndicatorService.PrepareAsync`, not timed): the importer stored each row's key (geometry hash, area, typed");
+        report.AppendLine("values) and the match of the new version's keys with the previous version's; rows that match are carried over with");
+        report.AppendLine("their overlay pieces, only the others are read (a geometry only when the row in its place had another) and overlaid.");
+        report.AppendLine("Target: at most a fifth of the cold time. A version imported without keys (before 2026-11-30) is read in full.");
         report.AppendLine();
         report.Append(incremental);
         report.AppendLine();
