@@ -416,8 +416,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
     /// <summary>
     /// The parcels of a land-use version in a class set. When the parcels of another version in the same set are held
     /// and both versions have feature keys, the list is carried over from them (<see cref="VersionChanges.Carry"/>):
-    /// only the rows whose key the other version lacks are read. A version read in full has its keys read alongside,
-    /// ready for the next.
+    /// only the rows whose key the other version lacks are read.
     /// </summary>
     private Task<Parcels> ParcelsAsync(long versionId, ParcelClassSet set, CancellationToken ct) =>
         CachedAsync($"parcels:{versionId}:{set.Name}", async () =>
@@ -433,9 +432,7 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             }
             else
             {
-                var keys = KeysAsync(versionId, ct);
                 parcels = new Parcels(await db.ParcelsAsync(versionId, set.Of(await ClassCodesAsync(versionId, ct)), withCodes, ct), null, null);
-                await keys;
             }
 
             latest[$"parcels:{set.Name}"] = versionId;
