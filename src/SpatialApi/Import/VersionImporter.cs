@@ -81,7 +81,8 @@ public static class VersionImporter
         // The CHECK, true of every row written, spares the attach a scan to prove the partition bound.
         await ExecuteAsync(connection, transaction, string.Create(CultureInfo.InvariantCulture,
             $"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS, CHECK (version_id = {versionId}))"), ct);
-        var keys = new FeatureKeys.Builder();
+        var (baseId, baseKeys) = await PreviousKeysAsync(db, connection, transaction, request.Layer.Id, versionId, ct);
+        var keys = new FeatureKeys.Builder(baseKeys);
         var stored = await CopyFeaturesAsync(connection, request.Layer, partition, preparation, versionId, keys, progress, ct);
         var report = preparation.Report();
         var version = new LayerVersionRow
@@ -121,7 +122,7 @@ public static class VersionImporter
             version.ImportedAt = reader.GetFieldValue<DateTimeOffset>(0);
         }
 
-        await StoreKeysAsync(db, connection, transaction, request.Layer.Id, versionId, keys.Build(), ct);
+        await StoreKeysAsync(connection, transaction, versionId, keys, baseId, ct);
 
         // The partition is attached once the version row it refers to exists; attaching builds its indexes in bulk
         // and checks its rows against the partition bound and the foreign key.
@@ -144,29 +145,33 @@ public static class VersionImporter
         return version;
     }
 
-    /// <summary>
-    /// Stores the version's feature keys, and their match with the layer's previous version (the last imported, if it
-    /// has keys): the update the indicators will most often make, computed once here.
-    /// </summary>
-    private static async Task StoreKeysAsync(NpgsqlDataSource db, NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string layer, long versionId, FeatureKeys keys, CancellationToken ct)
+    /// <summary>The layer's previous version (the last imported) and its feature keys, when it has them.</summary>
+    private static async Task<(long? Id, FeatureKeys? Keys)> PreviousKeysAsync(NpgsqlDataSource db, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, string layer, long versionId, CancellationToken ct)
     {
-        long? baseId;
-        await using (var previous = new NpgsqlCommand(
-            "SELECT max(id) FROM layer_versions WHERE layer = $1 AND id <> $2", connection, transaction))
-        {
-            previous.Parameters.Add(new() { Value = layer });
-            previous.Parameters.Add(new() { Value = versionId });
-            baseId = await previous.ExecuteScalarAsync(ct) as long?;
-        }
+        await using var previous = new NpgsqlCommand(
+            "SELECT max(id) FROM layer_versions WHERE layer = $1 AND id <> $2", connection, transaction);
+        previous.Parameters.Add(new() { Value = layer });
+        previous.Parameters.Add(new() { Value = versionId });
+        return await previous.ExecuteScalarAsync(ct) is long id && await db.FeatureKeysAsync(id, ct) is { } keys ? (id, keys) : (null, null);
+    }
 
-        var baseKeys = baseId is { } id ? await db.FeatureKeysAsync(id, ct) : null;
+    /// <summary>
+    /// Stores the version's feature keys and, against the layer's previous version, their match and what the
+    /// unmatched features say: the update the indicators will most often make, worked out as the features streamed.
+    /// </summary>
+    private static async Task StoreKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId,
+        FeatureKeys.Builder keys, long? baseId, CancellationToken ct)
+    {
+        var match = keys.BuildMatch();
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO version_feature_keys (version_id, keys, base_version_id, match) VALUES ($1, $2, $3, $4)", connection, transaction);
+            "INSERT INTO version_feature_keys (version_id, keys, base_version_id, match, changed) VALUES ($1, $2, $3, $4, $5::json)",
+            connection, transaction);
         insert.Parameters.Add(new() { Value = versionId });
-        insert.Parameters.Add(new() { Value = keys.ToBytes() });
-        insert.Parameters.Add(new() { Value = baseKeys is null ? DBNull.Value : baseId!.Value });
-        insert.Parameters.Add(new() { Value = baseKeys is null ? DBNull.Value : FeatureKeys.Match(baseKeys, keys).ToBytes() });
+        insert.Parameters.Add(new() { Value = keys.Build().ToBytes() });
+        insert.Parameters.Add(new() { Value = match is null ? DBNull.Value : baseId!.Value });
+        insert.Parameters.Add(new() { Value = match is null ? DBNull.Value : match.ToBytes() });
+        insert.Parameters.Add(new() { Value = match is null ? DBNull.Value : ChangedFeature.ToJson(match.Changed!) });
         await insert.ExecuteNonQueryAsync(ct);
     }
 
@@ -230,7 +235,7 @@ public static class VersionImporter
                 }
             }
 
-            keys.Add(feature.Index, feature.Key);
+            keys.Add(feature.Index, feature.Key, feature.GeometryHash, feature.AreaM2, feature.Values);
             if (++stored % ProgressEvery == 0)
             {
                 progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));

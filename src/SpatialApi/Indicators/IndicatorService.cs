@@ -5,6 +5,7 @@ using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Import;
 using EcoSpatial.SpatialCore.Indicators;
 using EcoSpatial.SpatialCore.Landuse;
+using EcoSpatial.SpatialCore.Layers;
 using EcoSpatial.SpatialCore.Overlay;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -466,9 +467,24 @@ public sealed class IndicatorService(NpgsqlDataSource db)
             var held = ClassSets.Select(s => Completed<Parcels>($"parcels:{earlierId}:{s.Name}")?.Rows).OfType<List<ParcelRow>>().ToList();
             Geometry? Known(int at, Guid hash) =>
                 held.Select(rows => At(rows, aligned[unmatched[at]])).FirstOrDefault(p => p?.GeomHash == hash)?.Geom;
-            var rows = await db.ParcelsAtAsync(laterId, [.. unmatched.Select(r => stored.FeatureIndexes[r])], Known, ct);
+            var rows = stored.Changed is { } changed
+                ? await db.WithGeometriesAsync(laterId, [.. changed.Select((c, at) => ChangedParcel(c, Known(at, c.GeometryHash))).OfType<ParcelRow>()], ct)
+                : await db.ParcelsAtAsync(laterId, [.. unmatched.Select(r => stored.FeatureIndexes[r])], Known, ct);
             return new VersionChanges(stored, rows);
         });
+
+    /// <summary>A changed land-use row as the importer described it (its geometry, if known), or null without a class code.</summary>
+    private static ParcelRow? ChangedParcel(ChangedFeature feature, Geometry? geometry)
+    {
+        string? Value(string column) => feature.Values[LandusePosition[column]] as string;
+        return Value("class_code") is { } classCode
+            ? new ParcelRow(feature.FeatureIndex, Value("parcel_code"), classCode, Value("admin_code"), geometry!, feature.AreaM2, feature.GeometryHash)
+            : null;
+    }
+
+    /// <summary>Column → position among a land-use row's typed values.</summary>
+    private static readonly Dictionary<string, int> LandusePosition =
+        LayerCatalog.Landuse.Fields.Select((f, i) => (f.Column, i)).ToDictionary(p => p.Column, p => p.i);
 
     /// <summary>The row at a position in a list ordered by position, or null.</summary>
     private static ParcelRow? At(List<ParcelRow> rows, int featureIndex)

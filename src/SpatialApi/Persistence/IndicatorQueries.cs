@@ -156,7 +156,12 @@ public static class IndicatorQueries
         var parts = await Task.WhenAll(
             ParcelsAtPartAsync(db, versionId, featureIndexes, 0, half, knownGeometry, ct),
             ParcelsAtPartAsync(db, versionId, featureIndexes, half, featureIndexes.Length, knownGeometry, ct));
-        var rows = parts[0].Concat(parts[1]).ToList();
+        return await WithGeometriesAsync(db, versionId, [.. parts[0], .. parts[1]], ct);
+    }
+
+    /// <summary>The rows, each whose geometry is null given the geometry read from the table by position.</summary>
+    public static async Task<List<ParcelRow>> WithGeometriesAsync(this NpgsqlDataSource db, long versionId, List<ParcelRow> rows, CancellationToken ct)
+    {
         var unknown = rows.Where(r => r.Geom is null).Select(r => r.FeatureIndex).ToArray();
         if (unknown.Length == 0)
         {
@@ -212,10 +217,13 @@ public static class IndicatorQueries
     /// </summary>
     public static async Task<KeyMatch?> KeyMatchAsync(this NpgsqlDataSource db, long versionId, long baseVersionId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT match FROM version_feature_keys WHERE version_id = $1 AND base_version_id = $2");
+        await using var command = db.CreateCommand("SELECT match, changed::text FROM version_feature_keys WHERE version_id = $1 AND base_version_id = $2");
         command.Parameters.Add(new() { Value = versionId });
         command.Parameters.Add(new() { Value = baseVersionId });
-        return await command.ExecuteScalarAsync(ct) is byte[] match ? KeyMatch.FromBytes(match) : null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? KeyMatch.FromBytes(reader.GetFieldValue<byte[]>(0), ChangedFeature.FromJson(reader.GetString(1)))
+            : null;
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public class VersionChangesTests(DemoCityApi api)
             """, earlierId, laterId);
         await using var db = EcoDatabase.CreateDataSource(api.Database.ConnectionString);
 
-        var (_, match, _) = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, (await db.FeatureKeysAsync(laterId, Ct))!);
+        var (_, match, _, _) = FeatureKeys.Match((await db.FeatureKeysAsync(earlierId, Ct))!, (await db.FeatureKeysAsync(laterId, Ct))!);
 
         Assert.InRange(differing, 100, 5_000); // the 2023 survey changes about 2 % of the parcels
         Assert.Equal(differing, match.Count(m => m < 0));
@@ -88,6 +88,17 @@ public class VersionChangesTests(DemoCityApi api)
         Assert.Equal(computed.Matches, stored.Matches);
         Assert.Equal(computed.Aligned, stored.Aligned);
         Assert.Null(await db.KeyMatchAsync(laterId, laterId, Ct)); // against any other version: none stored
+
+        var changed = stored.Changed!;
+        Assert.Equal(computed.Matches.Count(m => m < 0), changed.Count);
+        var unmatched = changed.Select(c => c.FeatureIndex).ToArray();
+        var read = (await db.ParcelsAtAsync(laterId, unmatched, (_, _) => null, Ct)).ToDictionary(r => r.FeatureIndex);
+        foreach (var c in changed.Where(c => c.Values[1] is not null))
+        {
+            var row = read[c.FeatureIndex];
+            Assert.Equal((row.ParcelCode, row.ClassCode, row.AdminCode, row.AreaM2, row.GeomHash),
+                (c.Values[0] as string, c.Values[1] as string, c.Values[3] as string, c.AreaM2, c.GeometryHash));
+        }
     }
 
     private async Task<(long Earlier, long Later)> VersionsAsync() => (

@@ -34,8 +34,8 @@ public class FeatureKeysTests
     public void Stored_form_reads_back_and_a_torn_one_is_refused()
     {
         var builder = new FeatureKeys.Builder();
-        builder.Add(0, Key("0101"));
-        builder.Add(3, Key("0301"));
+        builder.Add(0, Key("0101"), Hash, 0, []);
+        builder.Add(3, Key("0301"), Hash, 0, []);
         var bytes = builder.Build().ToBytes();
 
         var read = FeatureKeys.FromBytes(bytes);
@@ -50,13 +50,13 @@ public class FeatureKeysTests
     public void Match_gives_the_earlier_position_of_each_unchanged_row_and_minus_one_for_the_others()
     {
         var earlier = new FeatureKeys.Builder();
-        earlier.Add(0, Key("0101"));
-        earlier.Add(1, Key("0301"));
-        earlier.Add(5, Key("0401"));
+        earlier.Add(0, Key("0101"), Hash, 0, []);
+        earlier.Add(1, Key("0301"), Hash, 0, []);
+        earlier.Add(5, Key("0401"), Hash, 0, []);
         var later = new FeatureKeys.Builder();
-        later.Add(0, Key("0401")); // moved
-        later.Add(1, Key("0702")); // new
-        later.Add(2, Key("0101")); // moved
+        later.Add(0, Key("0401"), Hash, 0, []); // moved
+        later.Add(1, Key("0702"), Hash, 0, []); // new
+        later.Add(2, Key("0101"), Hash, 0, []); // moved
 
         Assert.Equal([5, -1, 0], FeatureKeys.Match(earlier.Build(), later.Build()).Matches);
     }
@@ -65,23 +65,23 @@ public class FeatureKeysTests
     public void A_changed_row_is_aligned_with_the_earlier_row_in_its_place()
     {
         var earlier = new FeatureKeys.Builder();
-        earlier.Add(0, Key("0101"));
-        earlier.Add(4, Key("0103"));
-        earlier.Add(7, Key("0301"));
+        earlier.Add(0, Key("0101"), Hash, 0, []);
+        earlier.Add(4, Key("0103"), Hash, 0, []);
+        earlier.Add(7, Key("0301"), Hash, 0, []);
         var later = new FeatureKeys.Builder();
-        later.Add(0, Key("0101"));
-        later.Add(1, Key("0702")); // 0103 became 0702
-        later.Add(2, Key("0301"));
+        later.Add(0, Key("0101"), Hash, 0, []);
+        later.Add(1, Key("0702"), Hash, 0, []); // 0103 became 0702
+        later.Add(2, Key("0301"), Hash, 0, []);
 
         var match = FeatureKeys.Match(earlier.Build(), later.Build());
-        var stored = KeyMatch.FromBytes(match.ToBytes());
+        var stored = KeyMatch.FromBytes(match.ToBytes(), null);
 
         Assert.Equal([0, -1, 7], match.Matches);
         Assert.Equal([0, 4, 7], match.Aligned);
         Assert.Equal(match.FeatureIndexes, stored.FeatureIndexes);
         Assert.Equal(match.Matches, stored.Matches);
         Assert.Equal(match.Aligned, stored.Aligned);
-        Assert.Throws<FormatException>(() => KeyMatch.FromBytes(new byte[12]));
+        Assert.Throws<FormatException>(() => KeyMatch.FromBytes(new byte[12], null));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class FeatureKeysTests
         laterKeys.AddRange(earlierKeys.Take(50)); // moved to the end (duplicates of rows kept at the start)
         var (earlier, later) = (Keys(earlierKeys, 2), Keys(laterKeys, 3));
 
-        var (_, match, aligned) = FeatureKeys.Match(earlier, later);
+        var (_, match, aligned, _) = FeatureKeys.Match(earlier, later);
 
         var firstIndexOf = new Dictionary<UInt128, int>();
         for (var i = 0; i < earlierKeys.Count; i++)
@@ -141,9 +141,46 @@ public class FeatureKeysTests
         var builder = new FeatureKeys.Builder();
         for (var i = 0; i < keys.Count; i++)
         {
-            builder.Add(step * i, keys[i]);
+            builder.Add(step * i, keys[i], Hash, 0, []);
         }
 
         return builder.Build();
+    }
+
+    [Fact]
+    public void A_builder_given_the_earlier_keys_matches_as_it_goes_and_keeps_what_the_unmatched_rows_say()
+    {
+        var earlier = new FeatureKeys.Builder();
+        foreach (var (index, code) in new[] { (0, "0101"), (1, "0103"), (2, "0301") })
+        {
+            earlier.Add(index, Key(code), Hash, 0, []);
+        }
+
+        var later = new FeatureKeys.Builder(earlier.Build());
+        later.Add(0, Key("0101"), Hash, 0, []);
+        later.Add(1, Key("0702"), Hash, 1234.5, ["0702", "城镇住宅用地", null, 12.5]);
+        later.Add(2, Key("0301"), Hash, 0, []);
+
+        var match = later.BuildMatch()!;
+
+        var computed = FeatureKeys.Match(earlier.Build(), later.Build());
+        Assert.Equal(computed.Matches, match.Matches);
+        Assert.Equal(computed.Aligned, match.Aligned);
+        var changed = Assert.Single(match.Changed!);
+        Assert.Equal((1, Hash, 1234.5), (changed.FeatureIndex, changed.GeometryHash, changed.AreaM2));
+        Assert.Null(new FeatureKeys.Builder().BuildMatch());
+    }
+
+    [Fact]
+    public void Changed_features_read_back_from_json_exactly()
+    {
+        ChangedFeature[] features = [new(7, Hash, 0.1 + 0.2, ["0702", "城镇住宅用地", null, 1e-300]), new(9, Guid.Empty, 5, [])];
+
+        var read = ChangedFeature.FromJson(ChangedFeature.ToJson(features));
+
+        Assert.Equal(2, read.Count);
+        Assert.Equal((7, Hash, 0.1 + 0.2), (read[0].FeatureIndex, read[0].GeometryHash, read[0].AreaM2));
+        Assert.Equal<object?>(["0702", "城镇住宅用地", null, 1e-300], read[0].Values);
+        Assert.Empty(read[1].Values);
     }
 }

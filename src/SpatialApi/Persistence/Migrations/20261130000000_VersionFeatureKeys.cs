@@ -10,8 +10,9 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
     /// version's transaction: one value per version, 20 bytes per feature. The indicators match a new land-use version's
     /// keys with an older one's and read only the rows that changed. Stored uncompressed (the keys are random bytes),
     /// append-only. With them, the match of the version's keys with the layer's previous version's
-    /// (<c>SpatialCore.Import.KeyMatch</c>, 8 bytes per feature), which spares the indicators reading and matching
-    /// keys for the usual update. Versions imported before this migration have none; the indicators then read every
+    /// (<c>SpatialCore.Import.KeyMatch</c>, 8 bytes per feature) and what the unmatched features say
+    /// (<c>changed</c>: position, geometry hash, area, typed values), which spare the indicators reading and matching
+    /// keys, and reading changed rows but for their geometry, for the usual update. Versions imported before this migration have none; the indicators then read every
     /// row, as before.
     /// What the indicators read of a land-use row besides its geometry moves to the index on (version_id,
     /// feature_index), so that the rows a new version changed are read by position from the index alone; the index
@@ -30,7 +31,9 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
                   version_id bigint PRIMARY KEY REFERENCES layer_versions (id),
                   keys bytea NOT NULL,
                   base_version_id bigint REFERENCES layer_versions (id),
-                  match bytea CHECK ((base_version_id IS NULL) = (match IS NULL))
+                  match bytea,
+                  changed json,
+                  CHECK ((base_version_id IS NULL) = (match IS NULL) AND (match IS NULL) = (changed IS NULL))
                 );
                 ALTER TABLE version_feature_keys ALTER COLUMN keys SET STORAGE EXTERNAL;
                 ALTER TABLE version_feature_keys ALTER COLUMN match SET STORAGE EXTERNAL;
