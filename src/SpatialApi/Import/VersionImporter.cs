@@ -165,13 +165,13 @@ public static class VersionImporter
     {
         var match = keys.BuildMatch();
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO version_feature_keys (version_id, keys, base_version_id, match, changed) VALUES ($1, $2, $3, $4, $5::json)",
+            "INSERT INTO version_feature_keys (version_id, keys, base_version_id, match, changed) VALUES ($1, $2, $3, $4, $5)",
             connection, transaction);
         insert.Parameters.Add(new() { Value = versionId });
         insert.Parameters.Add(new() { Value = keys.Build().ToBytes() });
         insert.Parameters.Add(new() { Value = match is null ? DBNull.Value : baseId!.Value });
         insert.Parameters.Add(new() { Value = match is null ? DBNull.Value : match.ToBytes() });
-        insert.Parameters.Add(new() { Value = match is null ? DBNull.Value : ChangedFeature.ToJson(match.Changed!) });
+        insert.Parameters.Add(new() { Value = match is null ? DBNull.Value : ChangedFeature.ToBytes(match.Changed!) });
         await insert.ExecuteNonQueryAsync(ct);
     }
 

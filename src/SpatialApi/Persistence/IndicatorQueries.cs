@@ -217,12 +217,12 @@ public static class IndicatorQueries
     /// </summary>
     public static async Task<KeyMatch?> KeyMatchAsync(this NpgsqlDataSource db, long versionId, long baseVersionId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT match, changed::text FROM version_feature_keys WHERE version_id = $1 AND base_version_id = $2");
+        await using var command = db.CreateCommand("SELECT match, changed FROM version_feature_keys WHERE version_id = $1 AND base_version_id = $2");
         command.Parameters.Add(new() { Value = versionId });
         command.Parameters.Add(new() { Value = baseVersionId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
-            ? KeyMatch.FromBytes(reader.GetFieldValue<byte[]>(0), ChangedFeature.FromJson(reader.GetString(1)))
+            ? KeyMatch.FromBytes(reader.GetFieldValue<byte[]>(0), ChangedFeature.FromBytes(reader.GetFieldValue<byte[]>(1)))
             : null;
     }
 

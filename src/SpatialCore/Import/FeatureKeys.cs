@@ -323,61 +323,77 @@ public sealed record KeyMatch(int[] FeatureIndexes, int[] Matches, int[] Aligned
 /// <param name="Values">Its typed values, one per <see cref="Layers.LayerKind.Fields"/> entry (string, double or null).</param>
 public sealed record ChangedFeature(int FeatureIndex, Guid GeometryHash, double AreaM2, IReadOnlyList<object?> Values)
 {
-    /// <summary>The features as JSON: an array of [feature_index, hash, area, [values]].</summary>
-    public static string ToJson(IReadOnlyList<ChangedFeature> features)
+    /// <summary>
+    /// The stored form, little-endian: per feature its <c>feature_index</c> (int32), geometry hash (16 bytes), area
+    /// (float64), value count (int32), then each value as a tag byte (0 null, 1 text, 2 number) and, for text, its
+    /// UTF-8 length (int32) and bytes, for a number its float64.
+    /// </summary>
+    public static byte[] ToBytes(IReadOnlyList<ChangedFeature> features)
     {
         ArgumentNullException.ThrowIfNull(features);
         using var buffer = new MemoryStream();
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        using var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8);
+        foreach (var f in features)
         {
-            writer.WriteStartArray();
-            foreach (var f in features)
+            writer.Write(f.FeatureIndex);
+            writer.Write(f.GeometryHash.ToByteArray(bigEndian: true));
+            writer.Write(f.AreaM2);
+            writer.Write(f.Values.Count);
+            foreach (var value in f.Values)
             {
-                writer.WriteStartArray();
-                writer.WriteNumberValue(f.FeatureIndex);
-                writer.WriteStringValue(f.GeometryHash);
-                writer.WriteNumberValue(f.AreaM2);
-                writer.WriteStartArray();
-                foreach (var value in f.Values)
+                switch (value)
                 {
-                    switch (value)
-                    {
-                        case string text:
-                            writer.WriteStringValue(text);
-                            break;
-                        case double number:
-                            writer.WriteNumberValue(number);
-                            break;
-                        default:
-                            writer.WriteNullValue();
-                            break;
-                    }
+                    case string text:
+                        writer.Write((byte)1);
+                        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+                        writer.Write(bytes.Length);
+                        writer.Write(bytes);
+                        break;
+                    case double number:
+                        writer.Write((byte)2);
+                        writer.Write(number);
+                        break;
+                    default:
+                        writer.Write((byte)0);
+                        break;
                 }
-
-                writer.WriteEndArray();
-                writer.WriteEndArray();
             }
-
-            writer.WriteEndArray();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        writer.Flush();
+        return buffer.ToArray();
     }
 
-    /// <summary>Reads <see cref="ToJson"/>'s form.</summary>
-    public static List<ChangedFeature> FromJson(string json)
+    /// <summary>Reads <see cref="ToBytes"/>'s form.</summary>
+    /// <exception cref="FormatException">The bytes end inside a feature or carry an unknown tag.</exception>
+    public static List<ChangedFeature> FromBytes(byte[] bytes)
     {
-        using var document = System.Text.Json.JsonDocument.Parse(json);
-        var features = new List<ChangedFeature>(document.RootElement.GetArrayLength());
-        foreach (var f in document.RootElement.EnumerateArray())
+        ArgumentNullException.ThrowIfNull(bytes);
+        var features = new List<ChangedFeature>();
+        using var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
+        try
         {
-            var values = f[3].EnumerateArray().Select(v => v.ValueKind switch
+            while (reader.BaseStream.Position < bytes.Length)
             {
-                System.Text.Json.JsonValueKind.String => (object?)v.GetString(),
-                System.Text.Json.JsonValueKind.Number => v.GetDouble(),
-                _ => null,
-            }).ToList();
-            features.Add(new ChangedFeature(f[0].GetInt32(), f[1].GetGuid(), f[2].GetDouble(), values));
+                var (index, hash, area) = (reader.ReadInt32(), new Guid(reader.ReadBytes(16), bigEndian: true), reader.ReadDouble());
+                var values = new object?[reader.ReadInt32()];
+                for (var v = 0; v < values.Length; v++)
+                {
+                    values[v] = reader.ReadByte() switch
+                    {
+                        0 => null,
+                        1 => System.Text.Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadInt32())),
+                        2 => reader.ReadDouble(),
+                        var tag => throw new FormatException($"Unknown value tag {tag} in stored changed features."),
+                    };
+                }
+
+                features.Add(new ChangedFeature(index, hash, area, values));
+            }
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new FormatException("Stored changed features end inside a feature.", e);
         }
 
         return features;

@@ -172,15 +172,17 @@ public class FeatureKeysTests
     }
 
     [Fact]
-    public void Changed_features_read_back_from_json_exactly()
+    public void Changed_features_read_back_exactly_and_a_torn_form_is_refused()
     {
         ChangedFeature[] features = [new(7, Hash, 0.1 + 0.2, ["0702", "城镇住宅用地", null, 1e-300]), new(9, Guid.Empty, 5, [])];
 
-        var read = ChangedFeature.FromJson(ChangedFeature.ToJson(features));
+        var bytes = ChangedFeature.ToBytes(features);
+        var read = ChangedFeature.FromBytes(bytes);
 
         Assert.Equal(2, read.Count);
         Assert.Equal((7, Hash, 0.1 + 0.2), (read[0].FeatureIndex, read[0].GeometryHash, read[0].AreaM2));
         Assert.Equal<object?>(["0702", "城镇住宅用地", null, 1e-300], read[0].Values);
         Assert.Empty(read[1].Values);
+        Assert.Throws<FormatException>(() => ChangedFeature.FromBytes(bytes[..^3]));
     }
 }

@@ -32,7 +32,7 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
                   keys bytea NOT NULL,
                   base_version_id bigint REFERENCES layer_versions (id),
                   match bytea,
-                  changed json,
+                  changed bytea,
                   CHECK ((base_version_id IS NULL) = (match IS NULL) AND (match IS NULL) = (changed IS NULL))
                 );
                 ALTER TABLE version_feature_keys ALTER COLUMN keys SET STORAGE EXTERNAL;
