@@ -54,8 +54,9 @@ public sealed class IndicatorsBenchmark : IBenchmarkSuite
         report.AppendLine();
         report.AppendLine("Incremental = the same figures for the current land-use version by an engine that already holds the previous version's");
         report.AppendLine("overlays (`IndicatorService.PrepareAsync`, not timed): the importer stored each row's key (geometry hash, area, typed");
-        report.AppendLine("values) and the match of the new version's keys with the previous version's; rows that match are carried over with");
-        report.AppendLine("their overlay pieces, only the others are read (a geometry only when the row in its place had another) and overlaid.");
+        report.AppendLine("values), the match of the new version's keys with the previous version's and what the unmatched rows say; rows that");
+        report.AppendLine("match are carried over with their overlay pieces, the others are overlaid (a geometry is read only when the row in");
+        report.AppendLine("its place had another).");
         report.AppendLine("Target: at most a fifth of the cold time. A version imported without keys (before 2026-11-30) is read in full.");
         report.AppendLine();
         report.Append(incremental);
