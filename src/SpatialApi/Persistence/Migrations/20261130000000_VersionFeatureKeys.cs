@@ -10,10 +10,10 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
     /// version's transaction: one value per version, 20 bytes per feature. The indicators match a new land-use version's
     /// keys with an older one's and read only the rows that changed. Stored uncompressed (the keys are random bytes),
     /// append-only. With them, the match of the version's keys with the layer's previous version's
-    /// (<c>SpatialCore.Import.KeyMatch</c>, 8 bytes per feature) and what the unmatched features say
-    /// (<c>changed</c>: position, geometry hash, area, typed values), which spare the indicators reading and matching
-    /// keys, and reading changed rows but for their geometry, for the usual update. Versions imported before this migration have none; the indicators then read every
-    /// row, as before.
+    /// (<c>SpatialCore.Import.KeyMatch</c>, 8 bytes per feature) and what the unmatched features say (<c>changed</c>:
+    /// position, geometry hash, area, typed values), which spare the indicators reading and matching keys, and reading
+    /// changed rows but for their geometry, for the usual update. Versions imported before this migration have none;
+    /// the indicators then read every row, as before.
     /// What the indicators read of a land-use row besides its geometry moves to the index on (version_id,
     /// feature_index), so that the rows a new version changed are read by position from the index alone; the index
     /// on (version_id, class_code) is left plain (the class reads fetch each row's geometry from the table anyway).
