@@ -72,13 +72,16 @@ public sealed class ImportBenchmark : IBenchmarkSuite
             for (var run = 1; run <= runs; run++)
             {
                 var request = VersionRequest.Parse("landuse", "2021-12-31", $"bench {run}", null, Path.GetFileName(zip));
+                await QuietAsync(target.ConnectionString, ct);
                 var clock = Stopwatch.StartNew();
                 var version = await VersionImporter.ImportAsync(dataSource, request, zip, "bench", ImportOptions.None, null, ct);
                 var eco = clock.Elapsed.TotalSeconds;
                 Add("EcoSpatial `./eco import` path (GBK, GK→4490 in process, validate, repair 0.5 %, ellipsoidal area, TBMJ check, COPY)", eco);
                 peakMiB = Math.Max(peakMiB, (long)PeakMemory.Megabytes());
+                await QuietAsync(target.ConnectionString, ct);
                 var plain = Ogr(pg, zip, $"ogr_plain_{run}", reproject: false);
                 Add("`ogr2ogr -f PostgreSQL` (SHAPE_ENCODING=CP936, no reprojection, no validation)", plain);
+                await QuietAsync(target.ConnectionString, ct);
                 var reprojected = Ogr(pg, zip, $"ogr_4490_{run}", reproject: true);
                 Add("`ogr2ogr -f PostgreSQL -t_srs EPSG:4490` (SHAPE_ENCODING=CP936)", reprojected);
                 Console.Error.WriteLine(string.Create(C,
@@ -86,7 +89,7 @@ public sealed class ImportBenchmark : IBenchmarkSuite
             }
 
             var table = new System.Text.StringBuilder();
-            table.AppendLine(string.Create(C, $"{parcels:N0} hexagonal parcels (~6 vertices), zipped Shapefile in EPSG:4526 (GK zone 38), GBK attributes, no .cpg; same file, same database, alternating; median of {runs}. EcoSpatial imports in a warm process, as the service does after its first imports (two untimed imports first); the first import of the process (JIT compiling, as `./eco import` in a new process) took {firstSeconds:F2} s."))
+            table.AppendLine(string.Create(C, $"{parcels:N0} hexagonal parcels (~6 vertices), zipped Shapefile in EPSG:4526 (GK zone 38), GBK attributes, no .cpg; same file, same database, alternating, each load after a checkpoint and once autovacuum is idle; median of {runs}. EcoSpatial imports in a warm process, as the service does after its first imports (two untimed imports first); the first import of the process (JIT compiling, as `./eco import` in a new process) took {firstSeconds:F2} s."))
                 .AppendLine()
                 .AppendLine("| loader | median s | min–max s | features/s |")
                 .AppendLine("|---|---:|---:|---:|");
@@ -114,6 +117,23 @@ public sealed class ImportBenchmark : IBenchmarkSuite
         {
             NpgsqlConnection.ClearAllPools();
             await ExecuteAsync(admin.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    /// <summary>
+    /// Before each timed load: a checkpoint (the previous load's dirty pages and WAL are written now, not during the
+    /// next load) and a wait of up to 30 s for autovacuum workers (analysing the table just loaded) to finish, so
+    /// each loader is timed on a quiet server.
+    /// </summary>
+    private static async Task QuietAsync(string connectionString, CancellationToken ct)
+    {
+        await ExecuteAsync(connectionString, "CHECKPOINT");
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var busy = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'", connection);
+        for (var waited = 0; waited < 300 && (long)(await busy.ExecuteScalarAsync(ct))! > 0; waited++)
+        {
+            await Task.Delay(100, ct);
         }
     }
 

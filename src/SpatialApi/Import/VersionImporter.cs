@@ -6,7 +6,6 @@ using EcoSpatial.SpatialCore.Errors;
 using EcoSpatial.SpatialCore.Import;
 using EcoSpatial.SpatialCore.Layers;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace EcoSpatial.SpatialApi.Import;
 
@@ -181,7 +180,7 @@ public static class VersionImporter
     /// keys are added to <paramref name="keys"/>.
     /// </summary>
     /// <remarks>
-    /// The COPY runs on a thread of its own with Npgsql's synchronous writer: it enumerates
+    /// The COPY runs on a thread of its own, writing synchronously: it enumerates
     /// <see cref="LayerPreparation.Features"/>, whose parallel query prepares the next features on the other cores
     /// (and buffers them, in order) while a row is written. A dozen values a row, a hundred thousand rows: an awaited
     /// write per value and a queue between two threads per feature cost more CPU than blocking this one thread
@@ -192,57 +191,76 @@ public static class VersionImporter
     {
         var typed = string.Concat(layer.Fields.Select(f => ", " + f.Column));
         var copy = $"COPY {partition} (version_id, feature_index, source_id, geom, area_m2, geom_hash, attributes{typed}) FROM STDIN (FORMAT BINARY, FREEZE)";
+        var columns = (short)(7 + layer.Fields.Count);
         var stored = await Task.Factory.StartNew(
-            () => Copy(connection, copy, preparation, versionId, keys, progress, ct),
+            () => Copy(connection, copy, columns, preparation, versionId, keys, progress, ct),
             ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
         return stored;
     }
 
     /// <summary>
-    /// The COPY itself, synchronous. An exception (a refused file, cancellation) leaves the writer uncompleted, and
-    /// disposing it cancels the COPY.
+    /// The COPY itself, synchronous, in the binary format written by <see cref="BinaryCopyWriter"/>. An exception (a
+    /// refused file, cancellation) cancels the COPY, and the transaction it is in is not committed.
     /// </summary>
-    private static int Copy(NpgsqlConnection connection, string copy, LayerPreparation preparation, long versionId,
+    private static int Copy(NpgsqlConnection connection, string copy, short columns, LayerPreparation preparation, long versionId,
         FeatureKeys.Builder keys, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var stored = 0;
-        using var writer = connection.BeginBinaryImport(copy);
-        foreach (var feature in preparation.Features())
+        using var stream = connection.BeginRawBinaryCopy(copy);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            writer.StartRow();
-            writer.Write(versionId, NpgsqlDbType.Bigint);
-            writer.Write(feature.Index, NpgsqlDbType.Integer);
-            WriteNullable(writer, feature.SourceId, NpgsqlDbType.Text);
-            writer.Write(feature.Ewkb, NpgsqlDbType.Bytea); // PostGIS reads EWKB as the geometry's binary form
-            writer.Write(feature.AreaM2, NpgsqlDbType.Double);
-            writer.Write(feature.GeometryHash, NpgsqlDbType.Uuid);
-            writer.Write(feature.PropertiesJson, NpgsqlDbType.Json);
-            foreach (var value in feature.Values)
+            var writer = new BinaryCopyWriter(stream);
+            foreach (var feature in preparation.Features())
             {
-                switch (value)
+                ct.ThrowIfCancellationRequested();
+                writer.StartRow(columns);
+                writer.Write(versionId);
+                writer.Write(feature.Index);
+                if (feature.SourceId is { } sourceId)
                 {
-                    case double number:
-                        writer.Write(number, NpgsqlDbType.Double);
-                        break;
-                    case string text:
-                        writer.Write(text, NpgsqlDbType.Text);
-                        break;
-                    default:
-                        writer.WriteNull();
-                        break;
+                    writer.Write(sourceId);
+                }
+                else
+                {
+                    writer.WriteNull();
+                }
+
+                writer.Write(feature.Ewkb); // PostGIS reads EWKB as the geometry's binary form
+                writer.Write(feature.AreaM2);
+                writer.Write(feature.GeometryHash);
+                writer.Write(feature.PropertiesJson); // UTF-8, the json type's binary form
+                foreach (var value in feature.Values)
+                {
+                    switch (value)
+                    {
+                        case double number:
+                            writer.Write(number);
+                            break;
+                        case string text:
+                            writer.Write(text);
+                            break;
+                        default:
+                            writer.WriteNull();
+                            break;
+                    }
+                }
+
+                keys.Add(feature.Index, feature.Key, feature.GeometryHash, feature.AreaM2, feature.Values);
+                if (++stored % ProgressEvery == 0)
+                {
+                    progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
                 }
             }
 
-            keys.Add(feature.Index, feature.Key, feature.GeometryHash, feature.AreaM2, feature.Values);
-            if (++stored % ProgressEvery == 0)
-            {
-                progress?.Report(new ImportProgress(preparation.Read, stored, preparation.Count));
-            }
+            writer.Complete();
+        }
+        catch
+        {
+            stream.Cancel();
+            throw;
         }
 
-        writer.Complete();
         return stored;
     }
 
@@ -250,18 +268,6 @@ public static class VersionImporter
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static void WriteNullable(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type)
-    {
-        if (value is null)
-        {
-            writer.WriteNull();
-        }
-        else
-        {
-            writer.Write(value, type);
-        }
     }
 
     private static async Task AuditRefusalAsync(

@@ -93,7 +93,7 @@ public static class EllipsoidalArea
         // Each vertex is checked and turned into a reduced latitude once, and shared by the two edges that meet there.
         var lat1 = RequireLat(ring.GetY(0));
         var lon1 = RequireLon(ring.GetX(0));
-        var q0 = Q(lat1 * DegToRad);
+        var q0 = Q(Math.Sin(lat1 * DegToRad));
         var (sinB1, cosB1) = ReducedLatitude(lat1 * DegToRad);
         var sum = 0.0;
         for (var i = 1; i < n; i++)
@@ -182,8 +182,9 @@ public static class EllipsoidalArea
     {
         var sinBeta = arc.CosA0 * Math.Sin(s);
         var cos2Beta = 1 - sinBeta * sinBeta; // arc.Cos2Beta(s), reusing sinβ
-        var phi = Math.Atan2(sinBeta, (1 - F) * Math.Sqrt(cos2Beta));
-        return (Q(phi) - q0) * arc.SinA0 * W(cos2Beta) / cos2Beta;
+        // tanφ = tanβ/(1−f), so sinφ = sinβ/√(sin²β + (1−f)²cos²β): no angle is formed.
+        var sinPhi = sinBeta / Math.Sqrt(sinBeta * sinBeta + (1 - F) * (1 - F) * cos2Beta);
+        return (Q(sinPhi) - q0) * arc.SinA0 * W(cos2Beta) / cos2Beta;
     }
 
     /// <summary>Gauss–Legendre nodes and weights on [−1, 1]: roots of Pₙ by Newton's method.</summary>
@@ -221,18 +222,20 @@ public static class EllipsoidalArea
 
     private static double W(double cos2Beta) => Math.Sqrt(1 - E2 * cos2Beta);
 
+    /// <summary>sinβ and cosβ of the reduced latitude, tanβ = (1−f)·tanφ.</summary>
     private static (double Sin, double Cos) ReducedLatitude(double phi)
     {
-        var beta = Math.Atan2((1 - F) * Math.Sin(phi), Math.Cos(phi));
-        return (Math.Sin(beta), Math.Cos(beta));
+        var (sinPhi, cosPhi) = Math.SinCos(phi);
+        var y = (1 - F) * sinPhi;
+        var r = Math.Sqrt(y * y + cosPhi * cosPhi);
+        return (y / r, cosPhi / r);
     }
 
-    /// <summary>The authalic function q(φ); the zone from the equator to φ has area a²·q(φ)/2 per radian of longitude.</summary>
-    private static double Q(double phi)
-    {
-        var s = Math.Sin(phi);
-        return (1 - E2) * (s / (1 - E2 * s * s) + Math.Atanh(E * s) / E);
-    }
+    /// <summary>
+    /// The authalic function q(φ), from sinφ; the zone from the equator to φ has area a²·q(φ)/2 per radian of longitude.
+    /// </summary>
+    private static double Q(double sinPhi) =>
+        (1 - E2) * (sinPhi / (1 - E2 * sinPhi * sinPhi) + Math.Atanh(E * sinPhi) / E);
 
     private static double RequireLon(double lon) =>
         double.IsFinite(lon) && Math.Abs(lon) <= 180 ? lon : throw OutOfRange("longitude", lon);
@@ -251,14 +254,13 @@ public static class EllipsoidalArea
     {
         public static GreatCircle Through(double sinB1, double cosB1, double sinB2, double cosB2, double omega12)
         {
-            var sinW = Math.Sin(omega12);
-            var cosW = Math.Cos(omega12);
+            var (sinW, cosW) = Math.SinCos(omega12);
             var x = cosB2 * sinW;
             var y = cosB1 * sinB2 - sinB1 * cosB2 * cosW;
-            var sigma12 = Math.Atan2(Math.Sqrt(x * x + y * y), sinB1 * sinB2 + cosB1 * cosB2 * cosW);
-            var alpha1 = Math.Atan2(x, y);
-            var sinA1 = Math.Sin(alpha1);
-            var cosA1 = Math.Cos(alpha1);
+            var chord = Math.Sqrt(x * x + y * y);
+            var sigma12 = Math.Atan2(chord, sinB1 * sinB2 + cosB1 * cosB2 * cosW);
+            // The azimuth α1 at the first point has sinα1 = x/chord, cosα1 = y/chord (α1 = 0 for a point arc).
+            var (sinA1, cosA1) = chord > 0 ? (x / chord, y / chord) : (0.0, 1.0);
             var sinA0 = sinA1 * cosB1;
             var cosA0 = Math.Sqrt(cosA1 * cosA1 + sinA1 * sinA1 * sinB1 * sinB1);
             var sigma1 = Math.Atan2(sinB1, cosA1 * cosB1);

@@ -19,10 +19,10 @@ namespace EcoSpatial.SpatialCore.Import;
 /// <param name="Ewkb">The geometry as PostGIS's EWKB (<see cref="GeometryHash.Ewkb"/>), what is sent to the database.</param>
 /// <param name="GeometryHash">Identity of the geometry (<see cref="Import.GeometryHash"/>), stored as <c>geom_hash</c>.</param>
 /// <param name="Values">Typed attribute values, one per <see cref="LayerKind.Fields"/> entry (string, double or null).</param>
-/// <param name="PropertiesJson">All original attributes as a JSON object.</param>
+/// <param name="PropertiesJson">All original attributes as a JSON object, UTF-8 (what the <c>json</c> column receives).</param>
 public sealed record PreparedFeature(
     int Index, string? SourceId, MultiPolygon Geometry, double AreaM2, byte[] Ewkb, Guid GeometryHash, IReadOnlyList<object?> Values,
-    string PropertiesJson)
+    byte[] PropertiesJson)
 {
     /// <summary>What the stored row says apart from its position and original attributes (<see cref="FeatureKeys"/>).</summary>
     public UInt128 Key => FeatureKeys.Of(GeometryHash, AreaM2, Values);
@@ -497,8 +497,8 @@ public sealed class LayerPreparation
         _ => null,
     };
 
-    /// <summary>All original attributes as one JSON object, in source order.</summary>
-    private static string PropertiesJson(IReadOnlyList<KeyValuePair<string, object?>> attributes)
+    /// <summary>All original attributes as one JSON object, in source order, UTF-8.</summary>
+    private static byte[] PropertiesJson(IReadOnlyList<KeyValuePair<string, object?>> attributes)
     {
         // One buffer and writer per thread, reused: the writer asks for room for the worst-case escaping of each
         // value, so a fresh buffer per feature would be regrown several times.
@@ -541,7 +541,7 @@ public sealed class LayerPreparation
 
         writer.WriteEndObject();
         writer.Flush();
-        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var json = buffer.WrittenSpan.ToArray();
         if (buffer.Capacity > 1 << 20)
         {
             jsonWriter = null; // a huge feature's buffer is not kept

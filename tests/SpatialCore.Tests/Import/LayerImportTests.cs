@@ -28,7 +28,7 @@ public class LayerImportTests
 
         Assert.Equal("7", feature.SourceId);
         Assert.Equal<object?>([null, "0101", "水田", "420984001", 1234.5], feature.Values);
-        Assert.Contains("\"extra\":true", feature.PropertiesJson);
+        Assert.Contains("\"extra\":true", System.Text.Encoding.UTF8.GetString(feature.PropertiesJson));
         Assert.Equal(EllipsoidalArea.Of(feature.Geometry), feature.AreaM2);
     }
 

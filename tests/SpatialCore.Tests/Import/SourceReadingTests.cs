@@ -67,7 +67,7 @@ public class SourceReadingTests : IDisposable
         var feature = Assert.Single(new LayerPreparation(LayerCatalog.Landuse, source, options).Features());
 
         Assert.Equal("水田", feature.Values[0]);
-        Assert.Contains("\"DLMC\":\"水田\"", feature.PropertiesJson);
+        Assert.Contains("\"DLMC\":\"水田\"", System.Text.Encoding.UTF8.GetString(feature.PropertiesJson));
     }
 
     [Theory]
