@@ -90,23 +90,38 @@ public sealed class ShapefileSource : IFeatureSource
                     $"--member {member}: the zip has no such Shapefile; it holds {string.Join(", ", shps.Select(e => e.FullName))}.");
 
         var stem = Stem(chosen.FullName);
+        var members = new List<(string Entry, string Extension)>();
+        foreach (var extension in new[] { ".shp", ".shx", ".dbf", ".prj", ".cpg" })
+        {
+            var entry = zip.Entries.FirstOrDefault(e => e.FullName.Equals(stem + extension, StringComparison.OrdinalIgnoreCase));
+            if (entry is not null)
+            {
+                members.Add((entry.FullName, extension));
+            }
+            else if (extension == ".dbf")
+            {
+                throw Malformed($"The zip has {chosen.FullName} but no {Path.GetFileName(stem)}.dbf (its attributes); a Shapefile needs both.");
+            }
+        }
+
         var folder = Directory.CreateTempSubdirectory("eco-shp-").FullName;
         try
         {
-            foreach (var extension in new[] { ".shp", ".shx", ".dbf", ".prj", ".cpg" })
+            // The members inflate side by side, each from an archive reader of its own (a reader is not thread-safe).
+            var extractions = members.Select(m => Task.Run(() =>
             {
-                var entry = zip.Entries.FirstOrDefault(e => e.FullName.Equals(stem + extension, StringComparison.OrdinalIgnoreCase));
-                if (entry is null)
-                {
-                    if (extension == ".dbf")
-                    {
-                        throw Malformed($"The zip has {chosen.FullName} but no {Path.GetFileName(stem)}.dbf (its attributes); a Shapefile needs both.");
-                    }
-
-                    continue;
-                }
-
-                zip.Extract(entry, Path.Combine(folder, "layer" + extension));
+                using var own = SafeZip.Open(zipPath);
+                own.Extract(own.Entries.First(e => e.FullName == m.Entry), Path.Combine(folder, "layer" + m.Extension));
+            })).ToArray();
+            try
+            {
+                Task.WaitAll(extractions);
+            }
+            catch (AggregateException e)
+            {
+                // Rethrown as thrown: a refusal first, else the first failure.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(
+                    e.InnerExceptions.OfType<SpatialInputException>().FirstOrDefault() ?? e.InnerExceptions[0]);
             }
 
             return new ShapefileSource(Path.Combine(folder, "layer.shp"), folder,
