@@ -190,8 +190,8 @@ public static class VersionImporter
         LayerPreparation preparation, long versionId, FeatureKeys.Builder keys, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var typed = string.Concat(layer.Fields.Select(f => ", " + f.Column));
-        var copy = $"COPY {partition} (version_id, feature_index, source_id, geom, area_m2, geom_hash, attributes{typed}) FROM STDIN (FORMAT BINARY, FREEZE)";
-        var columns = (short)(7 + layer.Fields.Count);
+        var copy = $"COPY {partition} (id, version_id, feature_index, source_id, geom, area_m2, geom_hash, attributes{typed}) FROM STDIN (FORMAT BINARY, FREEZE)";
+        var columns = (short)(8 + layer.Fields.Count);
         var stored = await Task.Factory.StartNew(
             () => Copy(connection, copy, columns, preparation, versionId, keys, progress, ct),
             ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -215,6 +215,7 @@ public static class VersionImporter
             {
                 ct.ThrowIfCancellationRequested();
                 writer.StartRow(columns);
+                writer.Write(FeatureIds.Of(versionId, feature.Index));
                 writer.Write(versionId);
                 writer.Write(feature.Index);
                 if (feature.SourceId is { } sourceId)

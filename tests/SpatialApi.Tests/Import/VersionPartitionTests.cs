@@ -15,7 +15,7 @@ public class VersionPartitionTests(EcoApi api)
     private const string TwoParts = """{"type":"MultiPolygon","coordinates":[[[[113.8,30.6],[113.81,30.6],[113.81,30.61],[113.8,30.6]]],[[[113.82,30.6],[113.83,30.6],[113.83,30.61],[113.82,30.6]]]]}""";
 
     [Fact]
-    public async Task A_version_is_its_own_partition_and_its_hashes_are_what_PostGIS_computes()
+    public async Task A_version_is_its_own_partition_its_hashes_are_what_PostGIS_computes_and_its_ids_say_version_and_position()
     {
         var created = await api.CreateEditor().PostAsync("/api/layers/redlines/versions", Upload(Collection(
             $$"""{"type":"Feature","properties":{"HXBH":"H1"},"geometry":{{Hole}}}""",
@@ -32,6 +32,8 @@ public class VersionPartitionTests(EcoApi api)
             "SELECT count(*) FROM redlines WHERE version_id = $1 AND geom_hash = md5(ST_AsEWKB(geom))::uuid", id));
         Assert.Equal(3L, await api.Database.ScalarAsync<long>(
             "SELECT count(DISTINCT geom_hash) FROM redlines WHERE version_id = $1", id));
+        Assert.Equal(3L, await api.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM redlines WHERE version_id = $1 AND id = version_id * 1000000000 + feature_index", id));
     }
 
     [Theory]
