@@ -130,13 +130,12 @@ public static class EllipsoidalArea
             arc = GreatCircle.Through(sinB1, cosB1, sinB2, cosB2, omega12);
             var correction = arc.SinA0 * Integrate(arc, Integrand.LongitudeCorrection, 0);
             var next = lambda12 - correction;
-            var converged = Math.Abs(next - omega12) <= 1e-15 * Math.Max(1, Math.Abs(next));
-            omega12 = next;
-            if (converged)
+            if (Math.Abs(next - omega12) <= 1e-15 * Math.Max(1, Math.Abs(next)))
             {
-                arc = GreatCircle.Through(sinB1, cosB1, sinB2, cosB2, omega12);
-                break;
+                break; // the arc just solved is the edge's, to rounding (a parcel's edge converges at the first step)
             }
+
+            omega12 = next;
         }
 
         if (arc.Sigma12 >= Math.PI / 2)
