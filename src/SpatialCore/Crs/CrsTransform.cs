@@ -1,6 +1,7 @@
 using System.Globalization;
 using EcoSpatial.SpatialCore.Errors;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Implementation;
 using ProjNet.CoordinateSystems;
 using ProjNet.CoordinateSystems.Transformations;
 
@@ -159,16 +160,19 @@ public sealed class CrsTransform
         return geometry is Polygon ? polygons[0] : factory.CreateMultiPolygon(polygons);
     }
 
+    /// <summary>
+    /// One ring converted into a packed sequence (one array of x, y pairs rather than an object per vertex: an import
+    /// converts millions of vertices).
+    /// </summary>
     private LinearRing ConvertRing(CoordinateSequence source, GeometryFactory factory)
     {
-        var target = factory.CoordinateSequenceFactory.Create(source.Count, 2, 0);
+        var ordinates = new double[2 * source.Count];
         for (var i = 0; i < source.Count; i++)
         {
-            var (lon, lat) = Convert(source.GetX(i), source.GetY(i));
-            target.SetX(i, lon);
-            target.SetY(i, lat);
+            (ordinates[2 * i], ordinates[(2 * i) + 1]) = Convert(source.GetX(i), source.GetY(i));
         }
 
+        CoordinateSequence target = new PackedDoubleCoordinateSequence(ordinates, 2, 0);
         try
         {
             return factory.CreateLinearRing(target);
