@@ -24,8 +24,11 @@ public sealed record PreparedFeature(
     int Index, string? SourceId, MultiPolygon Geometry, double AreaM2, byte[] Ewkb, Guid GeometryHash, IReadOnlyList<object?> Values,
     byte[] PropertiesJson)
 {
-    /// <summary>What the stored row says apart from its position and original attributes (<see cref="FeatureKeys"/>).</summary>
-    public UInt128 Key => FeatureKeys.Of(GeometryHash, AreaM2, Values);
+    /// <summary>
+    /// What the stored row says apart from its position and original attributes (<see cref="FeatureKeys"/>); computed
+    /// with the feature, on the thread that prepares it, not on the one that writes it.
+    /// </summary>
+    public UInt128 Key { get; } = FeatureKeys.Of(GeometryHash, AreaM2, Values);
 }
 
 /// <summary>The features of one import, checked and measured, with the report of what happened to each.</summary>
@@ -486,7 +489,7 @@ public sealed class LayerPreparation
     }
 
     /// <summary>What became of one source feature: prepared (perhaps repaired) or rejected, and whether Z/M was dropped.</summary>
-    private sealed record Outcome(SourceFeature Source, PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened);
+    private readonly record struct Outcome(SourceFeature Source, PreparedFeature? Feature, string? Repair, string? Rejection, bool Flattened);
 
     /// <summary>Attribute names, and where each layer field's value is among them.</summary>
     private sealed record FieldPositions(string[] Names, int[] Positions);
