@@ -34,11 +34,16 @@ public sealed class FeatureKeys
     /// <summary>Key of each stored feature, in the same order.</summary>
     public IReadOnlyList<UInt128> Keys => keys;
 
+    /// <summary>One hasher per thread, reset for each key: the hasher's state is 400-odd bytes, a key is made per feature.</summary>
+    [ThreadStatic]
+    private static XxHash128? keyHash;
+
     /// <summary>The key of one feature: its geometry hash, stored area and typed values (string, double or null).</summary>
     public static UInt128 Of(Guid geometryHash, double areaM2, IReadOnlyList<object?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var hash = new XxHash128();
+        var hash = keyHash ??= new XxHash128();
+        hash.Reset();
         Span<byte> fixedPart = stackalloc byte[24];
         geometryHash.TryWriteBytes(fixedPart, bigEndian: true, out _);
         BinaryPrimitives.WriteDoubleLittleEndian(fixedPart[16..], areaM2);

@@ -125,6 +125,17 @@ public class SourceReadingTests : IDisposable
             Assert.Equal(gb18030.GetString(padded, 3, bytes.Length), fast.GetString(padded, 3, bytes.Length));
         }
 
+        // Remembered texts: the same bytes again, elsewhere in another array, give the same text; one byte more or
+        // different gives its own.
+        var field = gb18030.GetBytes("乔木林地");
+        var again = new byte[field.Length + 2];
+        field.CopyTo(again, 2);
+        Assert.Equal("乔木林地", fast.GetString(again, 2, field.Length));
+        Assert.Equal("乔木林", fast.GetString(again, 2, field.Length - 2));
+        again[^1] = gb18030.GetBytes("田")[1];
+        Assert.Equal(gb18030.GetString(again, 2, field.Length), fast.GetString(again, 2, field.Length));
+        Assert.Equal("乔木林地", fast.GetString(field));
+
         Assert.Equal(gb18030.WebName, fast.WebName);
         Assert.Equal(gb18030.CodePage, fast.CodePage);
         Assert.Equal(gb18030.GetBytes("水田 0101"), fast.GetBytes("水田 0101"));
