@@ -385,25 +385,31 @@ public sealed class LayerPreparation
         return -1;
     }
 
-    /// <summary>The extent of the finite coordinates (NaN ones are rejected later, per feature).</summary>
+    /// <summary>
+    /// The extent of the finite coordinates of a polygonal geometry (NaN ones are rejected later, per feature), read
+    /// from its rings' sequences: no coordinate copies, no envelope cached on each part.
+    /// </summary>
     private static Envelope FiniteExtent(Geometry geometry)
     {
-        var extent = geometry.EnvelopeInternal;
-        if (double.IsFinite(extent.MinX) && double.IsFinite(extent.MaxX) && double.IsFinite(extent.MinY) && double.IsFinite(extent.MaxY))
+        var extent = new Envelope();
+        for (var p = 0; p < geometry.NumGeometries; p++)
         {
-            return extent;
-        }
-
-        var finite = new Envelope();
-        foreach (var c in geometry.Coordinates)
-        {
-            if (double.IsFinite(c.X) && double.IsFinite(c.Y))
+            var polygon = (Polygon)geometry.GetGeometryN(p);
+            for (var r = 0; r <= polygon.NumInteriorRings; r++)
             {
-                finite.ExpandToInclude(c.X, c.Y);
+                var ring = (r == 0 ? polygon.ExteriorRing : polygon.GetInteriorRingN(r - 1)).CoordinateSequence;
+                for (var i = 0; i < ring.Count; i++)
+                {
+                    var (x, y) = (ring.GetX(i), ring.GetY(i));
+                    if (double.IsFinite(x) && double.IsFinite(y))
+                    {
+                        extent.ExpandToInclude(x, y);
+                    }
+                }
             }
         }
 
-        return finite;
+        return extent;
     }
 
     private static bool HasZOrM(Geometry geometry)
