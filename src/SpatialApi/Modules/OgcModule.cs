@@ -227,12 +227,13 @@ public sealed class OgcModule : ICarterModule
 
         var crs = OgcCrs.Parse(http.Request.Query["crs"], "crs");
         var format = OgcFormats.Of(http.Request);
-        if (!long.TryParse(featureId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        if (!long.TryParse(featureId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || FeatureQueries.Item(layer, id, crs) is not { } query)
         {
             throw NoFeature(layer, featureId);
         }
 
-        await using var command = FeatureQueries.Item(layer, id, crs).CreateCommand(dataSource);
+        await using var command = query.CreateCommand(dataSource);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {

@@ -100,11 +100,13 @@ public static class FeatureQueries
         return new SqlQuery(sql.ToString(), arguments);
     }
 
-    /// <summary>One feature of a layer by its id (any version).</summary>
-    public static SqlQuery Item(LayerKind layer, long id, OgcCrs crs)
-    {
-        return new SqlQuery(Select(layer, crs, PropertyNames(layer)) + " WHERE t.id = $1", [id]);
-    }
+    /// <summary>
+    /// One feature of a layer by its id (any version), found by the position the id names (<see cref="FeatureIds.Position"/>):
+    /// one probe of the <c>(version_id, feature_index)</c> index of one partition. Null for a number no feature can have.
+    /// </summary>
+    public static SqlQuery? Item(LayerKind layer, long id, OgcCrs crs) => FeatureIds.Position(id) is (var versionId, var featureIndex)
+        ? new SqlQuery(Select(layer, crs, PropertyNames(layer)) + " WHERE t.version_id = $1 AND t.feature_index = $2", [versionId, featureIndex])
+        : null;
 
     /// <summary>The CRS84 bounding box (xmin, ymin, xmax, ymax) of a version; 4490 and CRS84 coordinates coincide.</summary>
     public static SqlQuery Extent(LayerKind layer, long versionId) => new(

@@ -6,8 +6,8 @@ namespace EcoSpatial.SpatialCore.Layers;
 /// A stored feature's id (the OGC API item id, the vector-tile feature id): its version's id × 1,000,000,000 plus its
 /// 0-based position in the source file, so version 7's features are 7000000000, 7000000001, … Unique across a layer's
 /// versions, readable, and known before the feature is written: the importer sends it with the row, where a sequence
-/// default would cost PostgreSQL a <c>nextval</c> per row (a quarter of the COPY's time). Features stored before
-/// this scheme keep the sequence numbers they were given, all below 1,000,000,000.
+/// default would cost PostgreSQL a <c>nextval</c> per row (a quarter of the COPY's time). The stored key is the
+/// position itself (<c>version_id, feature_index</c>); an id is looked up by the position it names (<see cref="Position"/>).
 /// </summary>
 public static class FeatureIds
 {
@@ -23,4 +23,8 @@ public static class FeatureIds
             ? checked((versionId * PerVersion) + featureIndex)
             : throw new SpatialInputException(SpatialError.InvalidArgument,
                 $"A version holds at most {PerVersion - 1:N0} features; this source has more: split it.");
+
+    /// <summary>The version and position an id names (<see cref="Of"/> reversed); null for a number no feature can have.</summary>
+    public static (long VersionId, int FeatureIndex)? Position(long id) =>
+        id >= PerVersion ? (id / PerVersion, (int)(id % PerVersion)) : null;
 }
