@@ -44,27 +44,54 @@ public static class VersionImporter
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        // The file is hashed and opened (a zip's members inflated, its headers checked) on the thread pool while the
+        // transaction is begun and the version's table made: the first wait is for whichever is slower.
+        var hashing = Task.Run(async () =>
+        {
+            await using var hashed = File.OpenRead(path);
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(hashed, ct));
+        }, ct);
+        var opening = Task.Run(() => Open(request.Layer, path, options), ct);
         try
         {
-            string sha256;
-            await using (var hashed = File.OpenRead(path))
-            {
-                sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashed, ct));
-            }
-
-            using var source = FeatureSources.Open(path, options.Member);
-            var preparation = new LayerPreparation(request.Layer, source, options);
-            return await SaveAsync(db, request, preparation, sha256, actor, progress, ct);
+            return await SaveAsync(db, request, opening, hashing, actor, progress, ct);
         }
         catch (SpatialInputException refused)
         {
             await AuditRefusalAsync(db, request, actor, refused, ct);
             throw;
         }
+        finally
+        {
+            // Both are done with the file before its copy is deleted; a failure of theirs has been thrown above, or
+            // does not matter once the import has failed for another reason.
+            await Task.WhenAll(hashing, opening).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (opening.IsCompletedSuccessfully)
+            {
+                opening.Result.Source.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The source and its preparation; the source is disposed if the preparation refuses it.</summary>
+    private static (IFeatureSource Source, LayerPreparation Preparation) Open(LayerKind layer, string path, ImportOptions options)
+    {
+        var source = FeatureSources.Open(path, options.Member);
+        try
+        {
+            return (source, new LayerPreparation(layer, source, options));
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
     }
 
     private static async Task<LayerVersionRow> SaveAsync(NpgsqlDataSource db, VersionRequest request,
-        LayerPreparation preparation, string sha256, string actor, IProgress<ImportProgress>? progress, CancellationToken ct)
+        Task<(IFeatureSource Source, LayerPreparation Preparation)> opening, Task<string> hashing, string actor,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -82,6 +109,7 @@ public static class VersionImporter
             $"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS, CHECK (version_id = {versionId}))"), ct);
         var (baseId, baseKeys) = await PreviousKeysAsync(db, connection, transaction, request.Layer.Id, versionId, ct);
         var keys = new FeatureKeys.Builder(baseKeys);
+        var (_, preparation) = await opening;
         var stored = await CopyFeaturesAsync(connection, request.Layer, partition, preparation, versionId, keys, progress, ct);
         var report = preparation.Report();
         var version = new LayerVersionRow
@@ -91,7 +119,7 @@ public static class VersionImporter
             Label = request.Label,
             AsOf = request.AsOf,
             SourceFileName = request.SourceFileName,
-            SourceSha256 = sha256,
+            SourceSha256 = await hashing,
             SourceCrs = report.SourceCrs,
             FeatureCount = stored,
             AreaM2 = report.AreaM2,
