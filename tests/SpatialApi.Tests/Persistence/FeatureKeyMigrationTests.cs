@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace EcoSpatial.SpatialApi.Tests.Persistence;
 
-/// <summary>The migration that makes the position the features' key, on a database holding features with sequence ids.</summary>
+/// <summary>
+/// The migration that makes the position the features' key, on a database holding features with sequence ids; and
+/// how a database that lacks a migration is told from one that has them all (which EF is not started for).
+/// </summary>
 public class FeatureKeyMigrationTests
 {
     [Fact]
@@ -17,8 +20,11 @@ public class FeatureKeyMigrationTests
         await using var dataSource = EcoDatabase.CreateDataSource(database.ConnectionString);
         await using (var context = EcoDatabase.CreateContext(dataSource))
         {
+            Assert.False(await EcoDatabase.IsCurrentAsync(dataSource, CancellationToken.None)); // no history table yet
             await context.GetService<IMigrator>().MigrateAsync("20261130020000_FeatureIdsFromVersion");
         }
+
+        Assert.False(await EcoDatabase.IsCurrentAsync(dataSource, CancellationToken.None)); // one migration behind
 
         await database.ScalarAsync<object>("""
             INSERT INTO layer_versions (id, layer, label, as_of, imported_at, source_file_name, source_sha256, source_crs,
@@ -33,6 +39,8 @@ public class FeatureKeyMigrationTests
             """);
 
         await EcoDatabase.MigrateAsync(dataSource, CancellationToken.None);
+
+        Assert.True(await EcoDatabase.IsCurrentAsync(dataSource, CancellationToken.None));
 
         Assert.Equal(2L, await database.ScalarAsync<long>(
             "SELECT count(*) FROM redlines WHERE id = version_id * 1000000000 + feature_index"));
