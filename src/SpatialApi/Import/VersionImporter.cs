@@ -46,7 +46,8 @@ public static class VersionImporter
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         // The file is hashed and opened (a zip's members inflated, its headers checked) on the thread pool while the
-        // transaction is begun and the version's table made: the first wait is for whichever is slower.
+        // previous version's keys are read; the transaction begins once the file has been opened (a refused file
+        // never begins one).
         var hashing = Task.Run(async () =>
         {
             await using var hashed = File.OpenRead(path);
@@ -93,6 +94,8 @@ public static class VersionImporter
         Task<(IFeatureSource Source, LayerPreparation Preparation)> opening, Task<string> hashing, string actor,
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
+        var (baseId, baseKeys) = await PreviousKeysAsync(db, request.Layer.Id, ct);
+        var (_, preparation) = await opening;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long versionId;
@@ -107,9 +110,7 @@ public static class VersionImporter
         // The CHECK, true of every row written, spares the attach a scan to prove the partition bound.
         await ExecuteAsync(connection, transaction, string.Create(CultureInfo.InvariantCulture,
             $"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS, CHECK (version_id = {versionId}))"), ct);
-        var (baseId, baseKeys) = await PreviousKeysAsync(db, connection, transaction, request.Layer.Id, versionId, ct);
         var keys = new FeatureKeys.Builder(baseKeys);
-        var (_, preparation) = await opening;
         var stored = await CopyFeaturesAsync(connection, request.Layer, partition, preparation, versionId, keys, progress, ct);
         var report = preparation.Report();
         var version = new LayerVersionRow
@@ -173,13 +174,10 @@ public static class VersionImporter
     }
 
     /// <summary>The layer's previous version (the last imported) and its feature keys, when it has them.</summary>
-    private static async Task<(long? Id, FeatureKeys? Keys)> PreviousKeysAsync(NpgsqlDataSource db, NpgsqlConnection connection,
-        NpgsqlTransaction transaction, string layer, long versionId, CancellationToken ct)
+    private static async Task<(long? Id, FeatureKeys? Keys)> PreviousKeysAsync(NpgsqlDataSource db, string layer, CancellationToken ct)
     {
-        await using var previous = new NpgsqlCommand(
-            "SELECT max(id) FROM layer_versions WHERE layer = $1 AND id <> $2", connection, transaction);
+        await using var previous = db.CreateCommand("SELECT max(id) FROM layer_versions WHERE layer = $1");
         previous.Parameters.Add(new() { Value = layer });
-        previous.Parameters.Add(new() { Value = versionId });
         return await previous.ExecuteScalarAsync(ct) is long id && await db.FeatureKeysAsync(id, ct) is { } keys ? (id, keys) : (null, null);
     }
 

@@ -90,10 +90,12 @@ public sealed class TilesModule : ICarterModule
             cache.ObserveCurrent(kind.Id, version.Id);
         }
 
-        // The version names the content; a non-default property list is part of the tag too ('.'-joined: no commas in ETags).
+        // The version names the content, with the form of its feature ids ("i2": FeatureKeyIsPosition rewrote the
+        // older ones, so a tile cached under the first form is not revalidated); a non-default property list is part
+        // of the tag too ('.'-joined: no commas in ETags).
         var tag = properties.Count == FeatureQueries.PropertyNames(kind).Count
-            ? $"\"v{version.Id}\""
-            : $"\"v{version.Id}.{string.Join('.', properties)}\"";
+            ? $"\"v{version.Id}.i2\""
+            : $"\"v{version.Id}.i2.{string.Join('.', properties)}\"";
         var headers = http.Response.Headers;
         headers.ETag = tag;
         headers.CacheControl = pinned ? "public, max-age=31536000, immutable" : "public, max-age=60";

@@ -100,12 +100,22 @@ public static class EcoDatabase
         await db.Database.MigrateAsync(ct);
     }
 
-    /// <summary>True when the database's migration history lists every migration of this build.</summary>
+    /// <summary>
+    /// True when the database's migration history lists every migration of this build; false too when the database
+    /// does not exist yet (EF creates it).
+    /// </summary>
     public static async Task<bool> IsCurrentAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var exists = dataSource.CreateCommand($"SELECT to_regclass('{MigrationsHistory}') IS NOT NULL");
-        if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+        try
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+            {
+                return false;
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
             return false;
         }

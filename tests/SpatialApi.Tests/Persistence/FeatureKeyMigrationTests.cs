@@ -44,6 +44,8 @@ public class FeatureKeyMigrationTests
 
         Assert.Equal(2L, await database.ScalarAsync<long>(
             "SELECT count(*) FROM redlines WHERE id = version_id * 1000000000 + feature_index"));
+        Assert.Equal(2L, await database.ScalarAsync<long>(
+            "SELECT (details->>'features')::bigint FROM audit_log WHERE action = 'rewrite-feature-ids' AND details->>'table' = 'redlines'"));
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE conname = 'pk_redlines'"));
         var query = FeatureQueries.Item(LayerCatalog.Redlines, 5_000_000_001, OgcCrs.Crs84)!;
         await using var command = query.CreateCommand(dataSource);
@@ -53,5 +55,15 @@ public class FeatureKeyMigrationTests
         Assert.Equal("H1", reader.GetString(reader.GetOrdinal("code")));
         Assert.False(await reader.ReadAsync());
         Assert.Null(FeatureQueries.Item(LayerCatalog.Redlines, 41, OgcCrs.Crs84));
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_exist_yet_is_not_current()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = database.Name + "_missing" };
+        await using var dataSource = EcoDatabase.CreateDataSource(missing.ConnectionString);
+
+        Assert.False(await EcoDatabase.IsCurrentAsync(dataSource, CancellationToken.None));
     }
 }

@@ -126,7 +126,7 @@ public class ReplicaTests(ITestOutputHelper output)
         var response = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(TilesModule.MvtType, response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($"\"v{version}\"", response.Headers.ETag?.Tag);
+        Assert.Equal($"\"v{version}.i2\"", response.Headers.ETag?.Tag);
         Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
     }
 

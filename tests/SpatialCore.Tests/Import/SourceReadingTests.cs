@@ -102,6 +102,27 @@ public class SourceReadingTests : IDisposable
     }
 
     [Fact]
+    public void Ascii_first_decoding_remembers_a_bounded_number_of_short_texts()
+    {
+        var gb18030 = DbfEncoding.Gb18030;
+        var fast = new AsciiFirstEncoding(gb18030);
+        for (var i = 0; i < AsciiFirstEncoding.MaxRemembered; i++)
+        {
+            fast.GetString(gb18030.GetBytes($"地{(char)(0x4E00 + i)}"));
+        }
+
+        var early = gb18030.GetBytes($"地{(char)0x4E00}");
+        var late = gb18030.GetBytes("田坎");
+        var longText = gb18030.GetBytes(new string('林', (AsciiFirstEncoding.MaxRememberedBytes / 2) + 1));
+
+        Assert.Same(fast.GetString(early), fast.GetString(early));
+        Assert.Equal("田坎", fast.GetString(late));
+        Assert.NotSame(fast.GetString(late), fast.GetString(late)); // the memory is full: decoded each time
+        Assert.Equal(gb18030.GetString(longText), fast.GetString(longText));
+        Assert.NotSame(fast.GetString(longText), fast.GetString(longText)); // too long to remember
+    }
+
+    [Fact]
     public void Ascii_first_decoding_gives_the_text_of_GB18030()
     {
         var gb18030 = DbfEncoding.Gb18030;
@@ -135,6 +156,8 @@ public class SourceReadingTests : IDisposable
         again[^1] = gb18030.GetBytes("田")[1];
         Assert.Equal(gb18030.GetString(again, 2, field.Length), fast.GetString(again, 2, field.Length));
         Assert.Equal("乔木林地", fast.GetString(field));
+        var copy = (byte[])field.Clone();
+        Assert.Same(fast.GetString(field), fast.GetString(copy)); // one string for the same bytes
 
         Assert.Equal(gb18030.WebName, fast.WebName);
         Assert.Equal(gb18030.CodePage, fast.CodePage);

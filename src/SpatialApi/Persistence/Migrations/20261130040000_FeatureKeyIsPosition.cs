@@ -11,7 +11,8 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
     /// unique index over every row, goes: the import attached it to each new version's partition at a cost of 0.08 s per
     /// 100,000 parcels (a sixth of the attach), and a lookup by id probed it in every partition, where the position finds
     /// the one partition. Features stored before ids were derived get the derived id (the table is rewritten, then
-    /// vacuumed so that index-only reads stay index-only); an OGC item id of such a feature changes once. The EF model,
+    /// vacuumed so that index-only reads stay index-only; the audit log says how many, per table); an OGC item id of
+    /// such a feature changes once. The steps can run again if the migration is interrupted. The EF model,
     /// which maps the feature tables but never writes or reads them, still names <c>id</c> as their key.
     /// </summary>
     [DbContext(typeof(EcoDbContext))]
@@ -26,11 +27,16 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
             foreach (var t in Tables)
             {
                 migrationBuilder.Sql($"""
-                    ALTER TABLE {t} DROP CONSTRAINT pk_{t};
+                    ALTER TABLE {t} DROP CONSTRAINT IF EXISTS pk_{t};
                     DO $$
+                    DECLARE rewritten bigint := (SELECT count(*) FROM {t} WHERE id <> version_id * 1000000000 + feature_index);
                     BEGIN
-                      IF EXISTS (SELECT 1 FROM {t} WHERE id <> version_id * 1000000000 + feature_index) THEN
+                      IF rewritten > 0 THEN
                         ALTER TABLE {t} ALTER COLUMN id TYPE bigint USING version_id * 1000000000 + feature_index;
+                        INSERT INTO audit_log (at, actor, action, layer, version_id, details)
+                        VALUES (now(), 'migration', 'rewrite-feature-ids', NULL, NULL, jsonb_build_object(
+                          'migration', '20261130040000_FeatureKeyIsPosition', 'table', '{t}', 'features', rewritten,
+                          'ids', 'version_id * 1000000000 + feature_index; nothing else changed'));
                       END IF;
                     END $$;
                     """);
