@@ -107,9 +107,10 @@ public static class VersionImporter
 
         var table = request.Layer.Table;
         var partition = string.Create(CultureInfo.InvariantCulture, $"{table}_v{versionId}");
-        // The CHECK, true of every row written, spares the attach a scan to prove the partition bound.
+        // The CHECK, true of every row written, spares the attach a scan to prove the partition bound; the layer
+        // table's own CHECKs (the id a row's position gives it) come along and are checked row by row by the COPY.
         await ExecuteAsync(connection, transaction, string.Create(CultureInfo.InvariantCulture,
-            $"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS, CHECK (version_id = {versionId}))"), ct);
+            $"CREATE TABLE {partition} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CHECK (version_id = {versionId}))"), ct);
         var keys = new FeatureKeys.Builder(baseKeys);
         var stored = await CopyFeaturesAsync(connection, request.Layer, partition, preparation, versionId, keys, progress, ct);
         var report = preparation.Report();

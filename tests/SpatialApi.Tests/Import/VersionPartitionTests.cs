@@ -36,6 +36,23 @@ public class VersionPartitionTests(EcoApi api)
             "SELECT count(*) FROM redlines WHERE version_id = $1 AND id = version_id * 1000000000 + feature_index", id));
     }
 
+    [Fact]
+    public async Task A_row_whose_id_does_not_name_its_position_is_refused()
+    {
+        var created = await api.CreateEditor().PostAsync("/api/layers/redlines/versions",
+            Upload(Collection(Feature("""{"HXBH":"H8"}""", Square(113.5, 30.4, 0.01))), "2022-06-30"));
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        var e = await Assert.ThrowsAsync<PostgresException>(() => api.Database.ScalarAsync<object>($"""
+            INSERT INTO redlines (id, version_id, feature_index, geom, area_m2, attributes)
+            SELECT version_id * 1000000000 + 7, version_id, 1, geom, area_m2, attributes FROM redlines WHERE version_id = {id}
+            """));
+
+        Assert.True(e.SqlState == PostgresErrorCodes.CheckViolation, e.MessageText);
+        Assert.Equal(1L, await api.Database.ScalarAsync<long>("SELECT count(*) FROM redlines WHERE version_id = $1", id));
+    }
+
     [Theory]
     [InlineData("UPDATE {0} SET name = 'edited'")]
     [InlineData("DELETE FROM {0}")]
