@@ -157,7 +157,7 @@ public sealed class ImportBenchmark : IBenchmarkSuite
     private static double Cli(string connectionString, string zip, int run)
     {
         var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "SpatialApi", "bin", "Release", "net10.0", "EcoSpatial.SpatialApi.dll"));
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo("dotnet");
         foreach (var argument in (string[])[dll, "import", "landuse", zip, "--as-of", "2021-12-31", "--label", string.Create(C, $"bench cli {run}")])
         {
             info.ArgumentList.Add(argument);
@@ -165,14 +165,7 @@ public sealed class ImportBenchmark : IBenchmarkSuite
 
         info.Environment["ECO_DB"] = connectionString;
         info.Environment["DOTNET_TieredPGO"] = "0";
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0
-            ? clock.Elapsed.TotalSeconds
-            : throw new InvalidOperationException($"{dll} import failed: {stderr.Result}");
+        return Timed(info, $"{dll} import");
     }
 
     private static double Ogr(string pg, string zip, string table, bool reproject)
@@ -187,19 +180,24 @@ public sealed class ImportBenchmark : IBenchmarkSuite
             arguments.AddRange(["-t_srs", "EPSG:4490"]);
         }
 
-        var info = new ProcessStartInfo("ogr2ogr") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo("ogr2ogr");
         arguments.ForEach(info.ArgumentList.Add);
+        return Timed(info, "ogr2ogr");
+    }
+
+    /// <summary>Runs a process to its exit; returns the seconds it took, or throws with its stderr if it failed.</summary>
+    private static double Timed(ProcessStartInfo info, string what)
+    {
+        info.RedirectStandardError = true;
+        info.RedirectStandardOutput = true;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ogr2ogr failed: {stderr.Result}");
-        }
-
-        return clock.Elapsed.TotalSeconds;
+        return process.ExitCode == 0
+            ? clock.Elapsed.TotalSeconds
+            : throw new InvalidOperationException($"{what} failed: {stderr.Result}");
     }
 
     /// <summary>

@@ -12,8 +12,11 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
     /// 100,000 parcels (a sixth of the attach), and a lookup by id probed it in every partition, where the position finds
     /// the one partition. Features stored before ids were derived get the derived id (the table is rewritten, then
     /// vacuumed so that index-only reads stay index-only; the audit log says how many, per table); an OGC item id of
-    /// such a feature changes once. The steps can run again if the migration is interrupted. The EF model,
-    /// which maps the feature tables but never writes or reads them, still names <c>id</c> as their key.
+    /// such a feature changes once. The database then holds every id to the position it names (a CHECK), so a lookup
+    /// by position cannot find another feature; each version's bare table is made with it (<c>LIKE … INCLUDING
+    /// CONSTRAINTS</c>), so the COPY checks each row and the attach has nothing to scan for it. The steps can run again
+    /// if the migration is interrupted. The EF model, which maps the feature tables but never writes or reads them,
+    /// still names <c>id</c> as their key.
     /// </summary>
     [DbContext(typeof(EcoDbContext))]
     [Migration("20261130040000_FeatureKeyIsPosition")]
@@ -39,6 +42,8 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
                           'ids', 'version_id * 1000000000 + feature_index; nothing else changed'));
                       END IF;
                     END $$;
+                    ALTER TABLE {t} DROP CONSTRAINT IF EXISTS ck_{t}_id_names_position,
+                      ADD CONSTRAINT ck_{t}_id_names_position CHECK (id = version_id * 1000000000 + feature_index);
                     """);
             }
 
@@ -53,7 +58,7 @@ namespace EcoSpatial.SpatialApi.Persistence.Migrations
         {
             foreach (var t in Tables)
             {
-                migrationBuilder.Sql($"ALTER TABLE {t} ADD CONSTRAINT pk_{t} PRIMARY KEY (id, version_id);");
+                migrationBuilder.Sql($"ALTER TABLE {t} DROP CONSTRAINT ck_{t}_id_names_position, ADD CONSTRAINT pk_{t} PRIMARY KEY (id, version_id);");
             }
         }
     }
